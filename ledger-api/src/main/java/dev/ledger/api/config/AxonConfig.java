@@ -1,0 +1,207 @@
+package dev.ledger.api.config;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.ledger.core.account.Account;
+import dev.ledger.core.account.AccountCommandHandler;
+import dev.ledger.core.transfer.JournalEntry;
+import dev.ledger.core.transfer.PendingTransferExpirySaga;
+import dev.ledger.core.transfer.Transfer;
+import dev.ledger.core.transfer.TransferCommandHandler;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.axonframework.commandhandling.CommandBus;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
+import org.axonframework.common.jdbc.PersistenceExceptionResolver;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.config.AggregateConfigurer;
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.eventhandling.deadletter.jdbc.DeadLetterSchema;
+import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
+import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
+import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
+import org.axonframework.messaging.correlation.CorrelationDataProvider;
+import org.axonframework.messaging.correlation.MessageOriginProvider;
+import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
+import org.axonframework.modelling.saga.repository.jdbc.PostgresSagaSqlSchema;
+import org.axonframework.modelling.saga.repository.jdbc.SagaSchema;
+import org.axonframework.modelling.saga.repository.jdbc.SagaSqlSchema;
+import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * Axon on PostgreSQL through JDBC. Each bean here answers one of the traps recorded in DESIGN.md;
+ * {@code AxonWiringTest} checks that none of them comes back.
+ */
+@Configuration(proxyBeanMethods = false)
+public class AxonConfig {
+  /** The metadata every command carries into the events it causes (besides correlation ids). */
+  public static final String[] REQUEST_METADATA = {"tenant", "keyId", "requestId"};
+
+  /**
+   * Without this bean, Axon on Boot 4 with JDBC only runs every unit of work without a
+   * transaction: a command's events would not commit together.
+   */
+  @Bean
+  TransactionManager axonTransactionManager(PlatformTransactionManager transactionManager) {
+    return new SpringTransactionManager(transactionManager);
+  }
+
+  /** Maps PostgreSQL's 23505 to a duplicate key, so concurrent appends become retryable. */
+  @Bean
+  PersistenceExceptionResolver persistenceExceptionResolver() {
+    return new PostgresDuplicateKeyResolver();
+  }
+
+  @Bean
+  EventSchema eventSchema() {
+    return EventSchema.builder()
+        .eventTable("domain_event_entry")
+        .snapshotTable("snapshot_event_entry")
+        .globalIndexColumn("global_index")
+        .timestampColumn("time_stamp")
+        .eventIdentifierColumn("event_identifier")
+        .aggregateIdentifierColumn("aggregate_identifier")
+        .sequenceNumberColumn("sequence_number")
+        .typeColumn("type")
+        .payloadTypeColumn("payload_type")
+        .payloadRevisionColumn("payload_revision")
+        .payloadColumn("payload")
+        .metaDataColumn("meta_data")
+        .build();
+  }
+
+  @Bean
+  TokenSchema tokenSchema() {
+    return TokenSchema.builder()
+        .setTokenTable("token_entry")
+        .setProcessorNameColumn("processor_name")
+        .setSegmentColumn("segment")
+        .setTokenColumn("token")
+        .setTokenTypeColumn("token_type")
+        .setTimestampColumn("timestamp")
+        .setOwnerColumn("owner")
+        .build();
+  }
+
+  /** PostgreSQL's saga schema: the generic one reads the serialized saga as a BLOB. */
+  @Bean
+  SagaSqlSchema sagaSqlSchema() {
+    return new PostgresSagaSqlSchema(
+        SagaSchema.builder()
+            .sagaEntryTable("saga_entry")
+            .revisionColumn("revision")
+            .serializedSagaColumn("serialized_saga")
+            .associationValueEntryTable("association_value_entry")
+            .associationKeyColumn("association_key")
+            .associationValueColumn("association_value")
+            .sagaIdColumn("saga_id")
+            .sagaTypeColumn("saga_type")
+            .build());
+  }
+
+  @Bean
+  DeadLetterSchema deadLetterSchema() {
+    return DeadLetterSchema.builder()
+        .deadLetterTable("dead_letter_entry")
+        .deadLetterIdentifierColumn("dead_letter_id")
+        .processingGroupColumn("processing_group")
+        .sequenceIdentifierColumn("sequence_identifier")
+        .sequenceIndexColumn("sequence_index")
+        .messageTypeColumn("message_type")
+        .eventIdentifierColumn("event_identifier")
+        .timestampColumn("time_stamp")
+        .payloadTypeColumn("payload_type")
+        .payloadRevisionColumn("payload_revision")
+        .payloadColumn("payload")
+        .metaDataColumn("meta_data")
+        .aggregateTypeColumn("type")
+        .aggregateIdentifierColumn("aggregate_identifier")
+        .sequenceNumberColumn("sequence_number")
+        .tokenTypeColumn("token_type")
+        .tokenColumn("token")
+        .enqueuedAtColumn("enqueued_at")
+        .lastTouchedColumn("last_touched")
+        .processingStartedColumn("processing_started")
+        .causeTypeColumn("cause_type")
+        .causeMessageColumn("cause_message")
+        .diagnosticsColumn("diagnostics")
+        .build();
+  }
+
+  /** Jackson 2 for every Axon serializer (Axon 4.13's Jackson 3 serializer cannot read replay tokens). */
+  @Bean
+  ObjectMapper axonObjectMapper() {
+    return new ObjectMapper()
+        .registerModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  }
+
+  @Bean
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  @Bean
+  CorrelationDataProvider messageOriginProvider() {
+    return new MessageOriginProvider();
+  }
+
+  @Bean
+  CorrelationDataProvider requestMetadataProvider() {
+    return new SimpleCorrelationDataProvider(REQUEST_METADATA);
+  }
+
+  @Bean(destroyMethod = "shutdown")
+  ScheduledExecutorService commandRetryExecutor() {
+    return Executors.newScheduledThreadPool(
+        2,
+        runnable -> {
+          Thread thread = new Thread(runnable, "command-retry");
+          thread.setDaemon(true);
+          return thread;
+        });
+  }
+
+  /** The gateway retries commands that lost a race on the event store; see {@link ConflictRetryScheduler}. */
+  @Bean
+  CommandGateway commandGateway(
+      CommandBus commandBus, ScheduledExecutorService commandRetryExecutor, LedgerProperties properties) {
+    return DefaultCommandGateway.builder()
+        .commandBus(commandBus)
+        .retryScheduler(new ConflictRetryScheduler(commandRetryExecutor, properties.commands().conflictRetries()))
+        .build();
+  }
+
+  /** Aggregates, command handlers and sagas of the core, which knows nothing of Spring. */
+  @Bean
+  ConfigurerModule ledgerDomainModule(Clock clock, LedgerProperties properties) {
+    int snapshotThreshold = properties.commands().snapshotThreshold();
+    return configurer -> {
+      configurer.configureAggregate(
+          AggregateConfigurer.defaultConfiguration(Account.class)
+              .configureSnapshotTrigger(
+                  c -> new EventCountSnapshotTriggerDefinition(c.snapshotter(), snapshotThreshold)));
+      configurer.configureAggregate(AggregateConfigurer.defaultConfiguration(Transfer.class));
+      configurer.configureAggregate(AggregateConfigurer.defaultConfiguration(JournalEntry.class));
+      configurer.registerCommandHandler(c -> new AccountCommandHandler(c.repository(Account.class), clock));
+      configurer.registerCommandHandler(
+          c ->
+              new TransferCommandHandler(
+                  c.repository(Account.class), c.repository(Transfer.class), c.repository(JournalEntry.class), clock));
+      configurer
+          .eventProcessing()
+          .registerSaga(PendingTransferExpirySaga.class)
+          // The default error handler logs and moves on: a saga would silently miss an event.
+          .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance());
+    };
+  }
+}

@@ -1,0 +1,27 @@
+package dev.ledger.api.config;
+
+import dev.ledger.projections.ledger.BalanceProjection;
+import dev.ledger.projections.ledger.LedgerQueries;
+import dev.ledger.projections.ledger.TransferProjection;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** The read models; Axon finds their event handlers on these beans. */
+@Configuration(proxyBeanMethods = false)
+public class ProjectionConfig {
+  @Bean
+  BalanceProjection balanceProjection(JdbcTemplate jdbc) {
+    return new BalanceProjection(jdbc);
+  }
+
+  @Bean
+  TransferProjection transferProjection(JdbcTemplate jdbc) {
+    return new TransferProjection(jdbc);
+  }
+
+  @Bean
+  LedgerQueries ledgerQueries(JdbcTemplate jdbc) {
+    return new LedgerQueries(jdbc);
+  }
+}

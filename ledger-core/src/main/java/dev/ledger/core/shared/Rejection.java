@@ -1,0 +1,24 @@
+package dev.ledger.core.shared;
+
+/**
+ * Every business rule a command can break, in order of precedence. Each maps to one stable error
+ * code in the HTTP API ({@link #code()}).
+ */
+public enum Rejection {
+  AMOUNT_MUST_BE_POSITIVE,
+  ACCOUNTS_MUST_DIFFER,
+  ACCOUNT_NOT_FOUND,
+  TRANSFER_NOT_FOUND,
+  ASSET_MISMATCH,
+  ACCOUNT_FROZEN,
+  INSUFFICIENT_FUNDS,
+  AMOUNT_EXCEEDS_PENDING,
+  INVALID_STATE,
+  ID_CONFLICT,
+  BALANCE_OVERFLOW;
+
+  /** The snake_case code clients see. */
+  public String code() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+}
