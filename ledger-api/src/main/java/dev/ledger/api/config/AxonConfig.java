@@ -145,9 +145,10 @@ public class AxonConfig {
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   }
 
+  /** Microsecond ticks: what PostgreSQL's timestamps hold, so times read back exactly as written. */
   @Bean
   Clock clock() {
-    return Clock.systemUTC();
+    return Clock.tick(Clock.systemUTC(), java.time.Duration.ofNanos(1000));
   }
 
   @Bean

@@ -37,6 +37,7 @@ public class Account {
   private boolean frozen;
   private Map<String, String> metadata;
   private Balance balance;
+  private java.time.Instant openedAt;
 
   protected Account() {
     // for Axon and the snapshot serializer
@@ -95,6 +96,10 @@ public class Account {
 
   public Balance balance() {
     return balance;
+  }
+
+  public java.time.Instant openedAt() {
+    return openedAt;
   }
 
   /** Takes value out of the account, or rejects the whole command. */
@@ -168,6 +173,7 @@ public class Account {
     allowNegative = event.allowNegative();
     metadata = event.metadata();
     balance = Balance.ZERO;
+    openedAt = event.openedAt();
   }
 
   @EventSourcingHandler

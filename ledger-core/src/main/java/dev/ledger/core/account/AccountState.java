@@ -18,6 +18,7 @@ public record AccountState(
     boolean frozen,
     Map<String, String> metadata,
     Balance balance,
+    java.time.Instant openedAt,
     boolean created,
     EventRef lastEvent) {
 
@@ -31,6 +32,7 @@ public record AccountState(
                 account.isFrozen(),
                 account.metadata(),
                 account.balance(),
+                account.openedAt(),
                 created,
                 dev.ledger.core.shared.Aggregates.lastEvent(aggregate)));
   }

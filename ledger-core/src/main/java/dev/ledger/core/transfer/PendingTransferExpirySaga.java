@@ -35,14 +35,17 @@ public class PendingTransferExpirySaga {
       return;
     }
     transferId = event.transferId();
-    deadlineId = deadlineManager.schedule(event.expiresAt(), DEADLINE);
+    deadlineId = deadlineManager.schedule(event.expiresAt(), DEADLINE, new ExpiryDue(transferId));
   }
 
+  /** The deadline's payload. A handler's first parameter is its payload, so it cannot be omitted. */
+  public record ExpiryDue(TransferId transferId) {}
+
   @DeadlineHandler(deadlineName = DEADLINE)
-  public void onTimeout(CommandGateway commandGateway) {
+  public void onTimeout(ExpiryDue due, CommandGateway commandGateway) {
     // Expiring a transfer that was posted or voided meanwhile changes nothing, so a late or
     // repeated deadline is harmless.
-    commandGateway.sendAndWait(new ExpirePendingTransfer(transferId));
+    commandGateway.sendAndWait(new ExpirePendingTransfer(due.transferId()));
   }
 
   @EndSaga

@@ -1,0 +1,224 @@
+package dev.ledger.api.ledger;
+
+import dev.ledger.api.config.LedgerProperties;
+import dev.ledger.api.web.ApiException;
+import dev.ledger.core.shared.EventRef;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.axonframework.eventhandling.Segment;
+import org.axonframework.eventhandling.ReplayToken;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.serialization.SerializedType;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.SimpleSerializedObject;
+import org.axonframework.serialization.SimpleSerializedType;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Global positions in the event history: where a command's events landed, and how far each
+ * projection has read. A read with {@code minPosition} waits here until its projection has
+ * processed everything up to that position, which is how a client reads its own writes.
+ */
+@Component
+public class Positions {
+  private static final long POLL_MILLIS = 10;
+
+  private final JdbcTemplate jdbc;
+  private final Serializer serializer;
+  private final Duration maxWait;
+
+  public Positions(JdbcTemplate jdbc, @Qualifier("serializer") Serializer serializer, LedgerProperties properties) {
+    this.jdbc = jdbc;
+    this.serializer = serializer;
+    this.maxWait = properties.http().minPositionWait();
+  }
+
+  /** The global position of the latest of these events (they are committed). */
+  public long of(List<EventRef> events) {
+    List<EventRef> refs = events.stream().filter(Objects::nonNull).toList();
+    if (refs.isEmpty()) {
+      return 0;
+    }
+    StringBuilder sql =
+        new StringBuilder("SELECT max(global_index) FROM domain_event_entry WHERE (aggregate_identifier, sequence_number) IN (");
+    Object[] args = new Object[refs.size() * 2];
+    for (int i = 0; i < refs.size(); i++) {
+      sql.append(i == 0 ? "(?, ?)" : ", (?, ?)");
+      args[2 * i] = refs.get(i).aggregateId();
+      args[2 * i + 1] = refs.get(i).sequence();
+    }
+    sql.append(")");
+    Long position = jdbc.queryForObject(sql.toString(), Long.class, args);
+    return position == null ? 0 : position;
+  }
+
+  /** Events a read may look back over to decide whether a position was processed. */
+  private static final int LOOK_BACK_EVENTS_MAX = 10_000;
+
+  /**
+   * How far {@code processor} has read: the lowest position any of its segments has stored (-1
+   * before it has read anything). A segment that sees no events of its own stores its token only
+   * now and then, so this lags; {@link #await} does not rely on it.
+   */
+  public long reached(String processor) {
+    long reached = Long.MAX_VALUE;
+    for (SegmentToken token : tokens(processor)) {
+      reached = Math.min(reached, token.index());
+    }
+    return reached == Long.MAX_VALUE ? -1 : reached;
+  }
+
+  /**
+   * Whether {@code processor} has handled every committed event up to {@code position}. Each
+   * event belongs to one segment (by the hash of its aggregate, as Axon's sequencing policy
+   * decides); it is handled when that segment's token has passed it and does not list it as a gap.
+   * Gaps left by rolled-back transactions have no event and so never hold a read back.
+   */
+  boolean hasProcessed(String processor, long position) {
+    List<SegmentToken> tokens = tokens(processor);
+    if (tokens.isEmpty()) {
+      return false;
+    }
+    long lowest = tokens.stream().mapToLong(SegmentToken::index).min().orElse(-1);
+    if (lowest >= position && tokens.stream().noneMatch(t -> t.hasGapAtOrBelow(position))) {
+      return true;
+    }
+    Segment[] segments = Segment.computeSegments(tokens.stream().mapToInt(SegmentToken::segment).toArray());
+    if (position - lowest > LOOK_BACK_EVENTS_MAX) {
+      return false; // far behind: wait for the segments to store fresher tokens
+    }
+    long from = lowest;
+    for (SegmentToken token : tokens) {
+      from = Math.min(from, token.lowestGap() - 1);
+    }
+    // a gap older than the look-back window is a rolled-back transaction, not an event in flight
+    from = Math.max(from, position - LOOK_BACK_EVENTS_MAX);
+    List<Object[]> events =
+        jdbc.query(
+            "SELECT global_index, aggregate_identifier FROM domain_event_entry WHERE global_index > ? AND global_index <= ?"
+                + " ORDER BY global_index LIMIT " + (LOOK_BACK_EVENTS_MAX + 1),
+            (rs, i) -> new Object[] {rs.getLong(1), rs.getString(2)},
+            from,
+            position);
+    if (events.size() > LOOK_BACK_EVENTS_MAX) {
+      return false;
+    }
+    for (Object[] event : events) {
+      long index = (Long) event[0];
+      int segmentId = segmentOf(segments, event[1]);
+      SegmentToken token = tokens.stream().filter(t -> t.segment() == segmentId).findFirst().orElse(null);
+      if (token == null || !token.hasSeen(index)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int segmentOf(Segment[] segments, Object sequenceIdentifier) {
+    for (Segment segment : segments) {
+      if (segment.matches(sequenceIdentifier)) {
+        return segment.getSegmentId();
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Waits until {@code processor} has handled every event up to {@code minPosition}, then answers
+   * that position; past the configured wait, {@code 503 projection_lagging}.
+   */
+  public long await(String processor, Long minPosition) {
+    if (minPosition == null) {
+      return Math.max(reached(processor), 0);
+    }
+    long deadline = System.nanoTime() + maxWait.toNanos();
+    while (true) {
+      if (minPosition == 0 || hasProcessed(processor, minPosition)) {
+        return Math.max(reached(processor), minPosition);
+      }
+      if (System.nanoTime() >= deadline) {
+        break;
+      }
+      try {
+        Thread.sleep(POLL_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    throw new ApiException(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        "projection_lagging",
+        "the " + processor + " projection has not reached position " + minPosition + " yet; retry shortly");
+  }
+
+  /** One segment's stored token. */
+  private record SegmentToken(int segment, TrackingToken token) {
+    long index() {
+      TrackingToken current = unwrap(token);
+      return current == null ? -1 : current.position().orElse(-1);
+    }
+
+    boolean hasSeen(long position) {
+      TrackingToken current = unwrap(token);
+      if (current == null || index() < position) {
+        return false;
+      }
+      return !(current instanceof GapAwareTrackingToken gapAware && gapAware.getGaps().contains(position));
+    }
+
+    boolean hasGapAtOrBelow(long position) {
+      return lowestGap() <= position;
+    }
+
+    long lowestGap() {
+      TrackingToken current = unwrap(token);
+      if (current instanceof GapAwareTrackingToken gapAware && !gapAware.getGaps().isEmpty()) {
+        return gapAware.getGaps().first();
+      }
+      return Long.MAX_VALUE;
+    }
+  }
+
+  private List<SegmentToken> tokens(String processor) {
+    return jdbc.query(
+        "SELECT segment, token, token_type FROM token_entry WHERE processor_name = ?",
+        (rs, i) -> {
+          byte[] token = rs.getBytes("token");
+          String type = rs.getString("token_type");
+          if (token == null || type == null) {
+            return new SegmentToken(rs.getInt("segment"), null);
+          }
+          SerializedType serializedType = new SimpleSerializedType(type, null);
+          return new SegmentToken(
+              rs.getInt("segment"),
+              serializer.<byte[], TrackingToken>deserialize(new SimpleSerializedObject<>(token, byte[].class, serializedType)));
+        },
+        processor);
+  }
+
+  private static TrackingToken unwrap(TrackingToken token) {
+    return token instanceof ReplayToken replay ? replay.getCurrentToken() : token;
+  }
+
+  /** Parses {@code minPosition}. */
+  public static Long parseMinPosition(String raw) {
+    if (raw == null) {
+      return null;
+    }
+    try {
+      long value = Long.parseLong(raw);
+      if (value < 0) {
+        throw ApiException.invalid("minPosition", "must be a non-negative integer");
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      throw ApiException.invalid("minPosition", "must be a non-negative integer");
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package dev.ledger.api.web;
+
+import dev.ledger.api.admin.ApiKeys;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.slf4j.MDC;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * {@code Authorization: Bearer <api key>} on everything under {@code /v1} but the Stripe webhook.
+ * The key is looked up by the hash of its secret on every request, so a revoked key stops working
+ * at once, on every node.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 20)
+public class AuthFilter extends OncePerRequestFilter {
+  private final ApiKeys apiKeys;
+
+  public AuthFilter(ApiKeys apiKeys) {
+    this.apiKeys = apiKeys;
+  }
+
+  @Override
+  protected boolean shouldNotFilter(HttpServletRequest request) {
+    String path = request.getRequestURI();
+    return !path.startsWith("/v1/") || path.startsWith("/v1/webhooks/");
+  }
+
+  @Override
+  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    String header = request.getHeader("Authorization");
+    String secret =
+        header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+    var key = secret == null || secret.isEmpty() || secret.length() > 512 ? null : apiKeys.authenticate(secret).orElse(null);
+    if (key == null) {
+      response.setHeader("WWW-Authenticate", "Bearer");
+      Problems.write(
+          response,
+          request,
+          new ApiException(HttpStatus.UNAUTHORIZED, "unauthenticated", "a valid API key is required (Authorization: Bearer <key>)"));
+      return;
+    }
+    request.setAttribute(
+        RequestContext.ATTRIBUTE, new RequestContext(key.tenant(), key.id(), key.scopes(), RequestIds.of(request)));
+    MDC.put("tenant", key.tenant());
+    MDC.put("keyId", key.id());
+    chain.doFilter(request, response);
+  }
+}
