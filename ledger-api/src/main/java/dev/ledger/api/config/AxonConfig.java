@@ -11,6 +11,14 @@ import dev.ledger.core.transfer.PendingTransferExpirySaga;
 import dev.ledger.core.transfer.Transfer;
 import dev.ledger.core.transfer.TransferCommandHandler;
 import java.time.Clock;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.axonframework.eventsourcing.Snapshotter;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.messaging.annotation.HandlerDefinition;
+import org.axonframework.messaging.annotation.ParameterResolverFactory;
+import org.axonframework.spring.eventsourcing.SpringAggregateSnapshotter;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.axonframework.commandhandling.CommandBus;
@@ -181,6 +189,46 @@ public class AxonConfig {
         .retryScheduler(new ConflictRetryScheduler(commandRetryExecutor, properties.commands().conflictRetries()))
         .build();
   }
+
+  /**
+   * Snapshots are taken after a command commits; with Axon's default direct executor that happens
+   * on the command's thread while it still holds its connection and the aggregate's lock, and
+   * needs a second connection: under load every pooled connection is held by a command waiting for
+   * that lock, and the pool deadlocks. Here snapshots run on their own bounded executor; one that
+   * does not fit is dropped (a snapshot only saves time, and the next trigger takes it).
+   */
+  @Bean
+  Snapshotter snapshotter(
+      org.axonframework.config.Configuration configuration,
+      HandlerDefinition handlerDefinition,
+      ParameterResolverFactory parameterResolverFactory,
+      EventStore eventStore,
+      TransactionManager transactionManager) {
+    ThreadPoolExecutor executor =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(SNAPSHOT_QUEUE_MAX),
+            runnable -> {
+              Thread thread = new Thread(runnable, "snapshotter");
+              thread.setDaemon(true);
+              return thread;
+            },
+            new ThreadPoolExecutor.DiscardPolicy());
+    return SpringAggregateSnapshotter.builder()
+        .repositoryProvider(configuration::repository)
+        .transactionManager(transactionManager)
+        .eventStore(eventStore)
+        .parameterResolverFactory(parameterResolverFactory)
+        .handlerDefinition(handlerDefinition)
+        .executor(executor)
+        .build();
+  }
+
+  /** Snapshots waiting to be taken before new requests are dropped. */
+  static final int SNAPSHOT_QUEUE_MAX = 1_000;
 
   /** Aggregates, command handlers and sagas of the core, which knows nothing of Spring. */
   @Bean

@@ -32,8 +32,16 @@ public class Positions {
   private final Serializer serializer;
   private final Duration maxWait;
 
-  public Positions(JdbcTemplate jdbc, @Qualifier("serializer") Serializer serializer, LedgerProperties properties) {
+  private final org.springframework.beans.factory.ObjectProvider<org.axonframework.config.EventProcessingConfiguration>
+      processing;
+
+  public Positions(
+      JdbcTemplate jdbc,
+      @Qualifier("serializer") Serializer serializer,
+      LedgerProperties properties,
+      org.springframework.beans.factory.ObjectProvider<org.axonframework.config.EventProcessingConfiguration> processing) {
     this.jdbc = jdbc;
+    this.processing = processing;
     this.serializer = serializer;
     this.maxWait = properties.http().minPositionWait();
   }
@@ -100,15 +108,20 @@ public class Positions {
     from = Math.max(from, position - LOOK_BACK_EVENTS_MAX);
     List<Object[]> events =
         jdbc.query(
-            "SELECT global_index, aggregate_identifier FROM domain_event_entry WHERE global_index > ? AND global_index <= ?"
-                + " ORDER BY global_index LIMIT " + (LOOK_BACK_EVENTS_MAX + 1),
-            (rs, i) -> new Object[] {rs.getLong(1), rs.getString(2)},
+            "SELECT global_index, aggregate_identifier, payload_type FROM domain_event_entry"
+                + " WHERE global_index > ? AND global_index <= ? ORDER BY global_index LIMIT " + (LOOK_BACK_EVENTS_MAX + 1),
+            (rs, i) -> new Object[] {rs.getLong(1), rs.getString(2), rs.getString(3)},
             from,
             position);
     if (events.size() > LOOK_BACK_EVENTS_MAX) {
       return false;
     }
     for (Object[] event : events) {
+      if (!handles(processor, (String) event[2])) {
+        // an event no handler of this processor takes is only passed over, and segments store that
+        // only now and then: it cannot hold the read model back
+        continue;
+      }
       long index = (Long) event[0];
       int segmentId = segmentOf(segments, event[1]);
       SegmentToken token = tokens.stream().filter(t -> t.segment() == segmentId).findFirst().orElse(null);
@@ -117,6 +130,29 @@ public class Positions {
       }
     }
     return true;
+  }
+
+  private final java.util.Map<String, Boolean> handledTypes = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private boolean handles(String processor, String payloadType) {
+    return handledTypes.computeIfAbsent(
+        processor + "|" + payloadType,
+        key -> {
+          var invoker =
+              processing
+                  .getObject()
+                  .eventProcessor(processor, org.axonframework.eventhandling.AbstractEventProcessor.class)
+                  .map(org.axonframework.eventhandling.AbstractEventProcessor::eventHandlerInvoker)
+                  .orElse(null);
+          if (invoker == null) {
+            return true;
+          }
+          try {
+            return invoker.canHandleType(Class.forName(payloadType));
+          } catch (ClassNotFoundException e) {
+            return false;
+          }
+        });
   }
 
   private static int segmentOf(Segment[] segments, Object sequenceIdentifier) {

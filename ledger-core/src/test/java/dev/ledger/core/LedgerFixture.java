@@ -1,0 +1,280 @@
+package dev.ledger.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ledger.core.account.Account;
+import dev.ledger.core.account.AccountCommandHandler;
+import dev.ledger.core.shared.AccountId;
+import dev.ledger.core.shared.LedgerRejection;
+import dev.ledger.core.shared.Rejection;
+import dev.ledger.core.shared.TransferId;
+import dev.ledger.core.transfer.JournalEntry;
+import dev.ledger.core.transfer.PendingTransferExpirySaga;
+import dev.ledger.core.transfer.Transfer;
+import dev.ledger.core.transfer.TransferCommandHandler;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.axonframework.commandhandling.SimpleCommandBus;
+import org.axonframework.commandhandling.AnnotationCommandHandlerAdapter;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.eventhandling.Segment;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventsourcing.EventSourcingRepository;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
+import org.axonframework.eventsourcing.eventstore.inmemory.InMemoryEventStorageEngine;
+import org.axonframework.messaging.GenericMessage;
+import org.axonframework.messaging.ResultMessage;
+import org.axonframework.messaging.annotation.ClasspathParameterResolverFactory;
+import org.axonframework.messaging.annotation.MultiParameterResolverFactory;
+import org.axonframework.messaging.annotation.ParameterResolverFactory;
+import org.axonframework.messaging.annotation.SimpleResourceParameterResolverFactory;
+import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
+import org.axonframework.modelling.command.Repository;
+import org.axonframework.modelling.saga.AnnotatedSagaManager;
+import org.axonframework.modelling.saga.AssociationValue;
+import org.axonframework.modelling.saga.repository.AnnotatedSagaRepository;
+import org.axonframework.modelling.saga.repository.inmemory.InMemorySagaStore;
+import org.axonframework.test.deadline.ScheduledDeadlineInfo;
+import org.axonframework.test.deadline.StubDeadlineManager;
+
+/**
+ * The ledger's core wired on Axon's real components (command bus, event-sourcing repositories, an
+ * event store, the expiry saga), in memory, so that a command that touches several aggregates can
+ * be tested for exactly the events it records.
+ *
+ * <p>{@code AggregateTestFixture} hosts one aggregate type only, and this module's test classpath
+ * lacks the Hamcrest and axon-configuration jars that Axon's fixtures and {@code DefaultConfigurer}
+ * need; the wiring below is what {@code DefaultConfigurer} would build. The saga sees events the
+ * way a tracking processor does: after the command's unit of work, one event per unit of work.
+ */
+public final class LedgerFixture {
+  public static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+
+  private final MutableClock clock = new MutableClock(START);
+  private final InMemoryEventStorageEngine storage = new InMemoryEventStorageEngine();
+  private final EmbeddedEventStore eventStore = EmbeddedEventStore.builder().storageEngine(storage).build();
+  private final SimpleCommandBus commandBus = SimpleCommandBus.builder().build();
+  private final CommandGateway gateway = DefaultCommandGateway.builder().commandBus(commandBus).build();
+  private final EventSourcingRepository<Account> accounts =
+      EventSourcingRepository.builder(Account.class).eventStore(eventStore).build();
+  private final EventSourcingRepository<Transfer> transfers =
+      EventSourcingRepository.builder(Transfer.class).eventStore(eventStore).build();
+  private final EventSourcingRepository<JournalEntry> entries =
+      EventSourcingRepository.builder(JournalEntry.class).eventStore(eventStore).build();
+  private final StubDeadlineManager deadlines = new StubDeadlineManager(START);
+  private final InMemorySagaStore sagaStore = new InMemorySagaStore();
+  private final AnnotatedSagaManager<PendingTransferExpirySaga> expirySagas;
+  private final List<Object> dispatched = new ArrayList<>();
+  private long eventsSeenBySagas;
+
+  public LedgerFixture() {
+    new AnnotationCommandHandlerAdapter<>(new AccountCommandHandler(accounts, clock)).subscribe(commandBus);
+    new AnnotationCommandHandlerAdapter<>(new TransferCommandHandler(accounts, transfers, entries, clock))
+        .subscribe(commandBus);
+    commandBus.registerDispatchInterceptor(
+        messages ->
+            (index, message) -> {
+              dispatched.add(message.getPayload());
+              return message;
+            });
+    ParameterResolverFactory resources =
+        MultiParameterResolverFactory.ordered(
+            new SimpleResourceParameterResolverFactory(List.of(deadlines, gateway)),
+            ClasspathParameterResolverFactory.forClass(PendingTransferExpirySaga.class));
+    expirySagas =
+        AnnotatedSagaManager.<PendingTransferExpirySaga>builder()
+            .sagaType(PendingTransferExpirySaga.class)
+            .sagaRepository(
+                AnnotatedSagaRepository.<PendingTransferExpirySaga>builder()
+                    .sagaType(PendingTransferExpirySaga.class)
+                    .sagaStore(sagaStore)
+                    .parameterResolverFactory(resources)
+                    .build())
+            .parameterResolverFactory(resources)
+            // As in the application: a saga that fails must not go unnoticed.
+            .listenerInvocationErrorHandler(PropagatingErrorHandler.instance())
+            .build();
+  }
+
+  public MutableClock clock() {
+    return clock;
+  }
+
+  /** Sends commands that must all be accepted: the state a test starts from. */
+  public LedgerFixture given(Object... commands) {
+    for (Object command : commands) {
+      Outcome outcome = when(command);
+      if (outcome.failure() != null) {
+        throw new AssertionError("given command was not accepted: " + command, outcome.failure());
+      }
+    }
+    return this;
+  }
+
+  /** Sends one command and captures its answer (or rejection) and the events it recorded. */
+  public Outcome when(Object command) {
+    long before = storedEventCount();
+    Object result = null;
+    Throwable failure = null;
+    try {
+      result = gateway.sendAndWait(command);
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    List<Object> recorded = payloads(storage.readEvents(null, false).skip(before).toList());
+    runExpirySagas();
+    return new Outcome(command, result, failure, recorded);
+  }
+
+  /**
+   * Moves the clock on and fires every deadline that falls due on the way, each at its own time.
+   * {@code clock().advance(...)} instead moves time without firing anything, as a late deadline
+   * manager would.
+   */
+  public TimePassed advanceTimeBy(Duration duration) {
+    Instant target = clock.instant().plus(duration);
+    long before = storedEventCount();
+    int commandsBefore = dispatched.size();
+    deadlines.advanceTimeTo(
+        target,
+        (scope, deadline) -> {
+          clock.set(deadlines.getCurrentDateTime());
+          ResultMessage<?> handled =
+              DefaultUnitOfWork.startAndGet(deadline)
+                  .executeWithResult(
+                      () -> {
+                        expirySagas.send(deadline, scope);
+                        return null;
+                      });
+          if (handled.isExceptional()) {
+            throw new AssertionError("the deadline handler failed", handled.exceptionResult());
+          }
+          runExpirySagas();
+        });
+    clock.set(target);
+    return new TimePassed(
+        List.copyOf(dispatched.subList(commandsBefore, dispatched.size())),
+        payloads(storage.readEvents(null, false).skip(before).toList()));
+  }
+
+  /** The payloads of every event of one aggregate, oldest first. */
+  public List<Object> eventsOf(Object aggregateId) {
+    return eventStore.readEvents(aggregateId.toString()).asStream().map(e -> (Object) e.getPayload()).toList();
+  }
+
+  /** The payloads of every event recorded, in order. */
+  public List<Object> allEvents() {
+    return payloads(storage.readEvents(null, false).toList());
+  }
+
+  /** The sequence number of the aggregate's latest stored event, or -1 if it has none. */
+  public long lastSequenceOf(String aggregateId) {
+    return eventStore.readEvents(aggregateId).asStream().mapToLong(e -> e.getSequenceNumber()).max().orElse(-1);
+  }
+
+  /** The account as its events rebuild it. */
+  public Account account(AccountId id) {
+    return read(() -> accounts.load(id.toString()).invoke(account -> account));
+  }
+
+  public Repository<Transfer> transfers() {
+    return transfers;
+  }
+
+  /** Runs a read in its own unit of work, which repositories require. */
+  public <T> T read(Callable<T> read) {
+    ResultMessage<T> result = DefaultUnitOfWork.startAndGet(GenericMessage.asMessage("read")).executeWithResult(read);
+    if (result.isExceptional()) {
+      throw new AssertionError("read failed", result.exceptionResult());
+    }
+    return result.getPayload();
+  }
+
+  public List<ScheduledDeadlineInfo> scheduledDeadlines() {
+    return deadlines.getScheduledDeadlines();
+  }
+
+  /** How many expiry sagas are still waiting on this transfer. */
+  public int activeExpirySagas(TransferId transferId) {
+    return sagaStore
+        .findSagas(PendingTransferExpirySaga.class, new AssociationValue("transferId", transferId.toString()))
+        .size();
+  }
+
+  private void runExpirySagas() {
+    List<? extends TrackedEventMessage<?>> unseen =
+        storage.readEvents(null, false).skip(eventsSeenBySagas).toList();
+    for (EventMessage<?> event : unseen) {
+      eventsSeenBySagas++;
+      if (!expirySagas.canHandle(event, Segment.ROOT_SEGMENT)) {
+        continue;
+      }
+      ResultMessage<?> handled =
+          DefaultUnitOfWork.startAndGet(event)
+              .executeWithResult(
+                  () -> {
+                    expirySagas.handle(event, Segment.ROOT_SEGMENT);
+                    return null;
+                  });
+      if (handled.isExceptional()) {
+        throw new AssertionError("the expiry saga failed on " + event.getPayload(), handled.exceptionResult());
+      }
+    }
+  }
+
+  private long storedEventCount() {
+    return storage.readEvents(null, false).count();
+  }
+
+  private static List<Object> payloads(List<? extends EventMessage<?>> events) {
+    return events.stream().map(e -> (Object) e.getPayload()).toList();
+  }
+
+  /** What a command did: its answer or its failure, and the events it recorded, in order. */
+  public record Outcome(Object command, Object result, Throwable failure, List<Object> events) {
+    /** The rule the command broke, or null if it was accepted or failed otherwise. */
+    public Rejection rejection() {
+      return failure instanceof LedgerRejection rejected ? rejected.rejection() : null;
+    }
+
+    public boolean accepted() {
+      return failure == null;
+    }
+
+    public Outcome expectEvents(Object... expected) {
+      expectAccepted();
+      assertThat(events).as("events recorded by %s", command).containsExactly(expected);
+      return this;
+    }
+
+    public Outcome expectNoEvents() {
+      return expectEvents();
+    }
+
+    /** The command broke this rule, and nothing at all was recorded. */
+    public Outcome expectRejection(Rejection expected) {
+      assertThat(failure).as("failure of %s", command).isInstanceOf(LedgerRejection.class);
+      assertThat(rejection()).as("rejection of %s", command).isEqualTo(expected);
+      assertThat(events).as("events recorded by rejected %s", command).isEmpty();
+      return this;
+    }
+
+    public <T> T result(Class<T> type) {
+      expectAccepted();
+      return type.cast(result);
+    }
+
+    private void expectAccepted() {
+      assertThat(failure).as("failure of %s", command).isNull();
+    }
+  }
+
+  /** What happened while time passed: the commands deadlines sent and the events they recorded. */
+  public record TimePassed(List<Object> commands, List<Object> events) {}
+}
