@@ -35,7 +35,8 @@ public class AdminController {
     JsonRequest body = JsonRequest.parse(BodyFilter.of(request), false).allowOnly(Set.of("id"));
     String id = body.requiredString("id", 64);
     if (id != null && !TenantId.isValid(id)) {
-      body.problem("id", "must be 1 to 64 characters of [a-z0-9_-], starting with a letter or digit");
+      body.problem(
+          "id", "must be 1 to 64 characters of [a-z0-9_-], starting with a letter or digit");
     }
     body.throwIfInvalid();
     boolean created = apiKeys.createTenant(id);
@@ -48,7 +49,9 @@ public class AdminController {
   @PostMapping("/api-keys")
   @RequiresScope(Scope.ADMIN)
   ResponseEntity<Object> createKey(HttpServletRequest request) {
-    JsonRequest body = JsonRequest.parse(BodyFilter.of(request), false).allowOnly(Set.of("tenant", "name", "scopes"));
+    JsonRequest body =
+        JsonRequest.parse(BodyFilter.of(request), false)
+            .allowOnly(Set.of("tenant", "name", "scopes"));
     String tenant = body.requiredString("tenant", 64);
     String name = body.requiredString("name", 128);
     Set<Scope> scopes = readScopes(body);
@@ -80,7 +83,8 @@ public class AdminController {
     Set<Scope> scopes = EnumSet.noneOf(Scope.class);
     var values = body.stringArray("scopes", 1, Scope.values().length);
     for (String value : values) {
-      Scope.parse(value).ifPresentOrElse(scopes::add, () -> body.problem("scopes", "unknown scope " + value));
+      Scope.parse(value)
+          .ifPresentOrElse(scopes::add, () -> body.problem("scopes", "unknown scope " + value));
     }
     return scopes;
   }

@@ -19,9 +19,9 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Tenants and their API keys. A secret is 32 random bytes shown once; only its SHA-256 is stored.
- * A fast hash is enough here because the secret has 256 bits of entropy: there is nothing to
- * guess, only to look up.
+ * Tenants and their API keys. A secret is 32 random bytes shown once; only its SHA-256 is stored. A
+ * fast hash is enough here because the secret has 256 bits of entropy: there is nothing to guess,
+ * only to look up.
  */
 @Service
 public class ApiKeys {
@@ -39,13 +39,21 @@ public class ApiKeys {
   public record Principal(String id, String tenant, Set<Scope> scopes) {}
 
   /** A key as the admin API shows it; {@code secret} is set only when the key is created. */
-  public record ApiKey(String id, String tenant, String name, List<String> scopes, Instant createdAt, String secret) {}
+  public record ApiKey(
+      String id,
+      String tenant,
+      String name,
+      List<String> scopes,
+      Instant createdAt,
+      String secret) {}
 
   public Optional<Principal> authenticate(String secret) {
     return jdbc
         .query(
             "SELECT id, tenant_id, scopes FROM api_key WHERE secret_hash = ? AND revoked_at IS NULL",
-            (rs, i) -> new Principal(rs.getString("id"), rs.getString("tenant_id"), scopes(rs.getArray("scopes"))),
+            (rs, i) ->
+                new Principal(
+                    rs.getString("id"), rs.getString("tenant_id"), scopes(rs.getArray("scopes"))),
             hash(secret))
         .stream()
         .findFirst();
@@ -53,7 +61,8 @@ public class ApiKeys {
 
   public boolean tenantExists(String tenant) {
     return Boolean.TRUE.equals(
-        jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM tenant WHERE id = ?)", Boolean.class, tenant));
+        jdbc.queryForObject(
+            "SELECT EXISTS (SELECT 1 FROM tenant WHERE id = ?)", Boolean.class, tenant));
   }
 
   /** Creates a tenant; answers false if it existed already. */
@@ -62,7 +71,8 @@ public class ApiKeys {
   }
 
   public Instant tenantCreatedAt(String tenant) {
-    return jdbc.queryForObject("SELECT created_at FROM tenant WHERE id = ?", java.sql.Timestamp.class, tenant)
+    return jdbc.queryForObject(
+            "SELECT created_at FROM tenant WHERE id = ?", java.sql.Timestamp.class, tenant)
         .toInstant();
   }
 
@@ -73,20 +83,22 @@ public class ApiKeys {
     String[] values = scopes.stream().map(Scope::value).sorted().toArray(String[]::new);
     Instant createdAt =
         jdbc.queryForObject(
-            "INSERT INTO api_key (id, tenant_id, name, secret_hash, scopes) VALUES (?, ?, ?, ?, ?) RETURNING created_at",
-            java.sql.Timestamp.class,
-            id,
-            tenant,
-            name,
-            hash(secret),
-            values)
+                "INSERT INTO api_key (id, tenant_id, name, secret_hash, scopes) VALUES (?, ?, ?, ?, ?) RETURNING created_at",
+                java.sql.Timestamp.class,
+                id,
+                tenant,
+                name,
+                hash(secret),
+                values)
             .toInstant();
     return new ApiKey(id, tenant, name, List.of(values), createdAt, secret);
   }
 
   /** Revokes a key; answers false if there was no such live key. */
   public boolean revoke(String id) {
-    return jdbc.update("UPDATE api_key SET revoked_at = now() WHERE id = ? AND revoked_at IS NULL", id) == 1;
+    return jdbc.update(
+            "UPDATE api_key SET revoked_at = now() WHERE id = ? AND revoked_at IS NULL", id)
+        == 1;
   }
 
   /**
@@ -96,7 +108,8 @@ public class ApiKeys {
   @Transactional
   public void ensureBootstrapKey(String secret) {
     createTenant(DEFAULT_TENANT);
-    String[] all = EnumSet.allOf(Scope.class).stream().map(Scope::value).sorted().toArray(String[]::new);
+    String[] all =
+        EnumSet.allOf(Scope.class).stream().map(Scope::value).sorted().toArray(String[]::new);
     jdbc.update(
         """
         INSERT INTO api_key (id, tenant_id, name, secret_hash, scopes) VALUES (?, ?, 'bootstrap', ?, ?)
@@ -116,7 +129,8 @@ public class ApiKeys {
   static String hash(String secret) {
     try {
       return HexFormat.of()
-          .formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JVM", e);
     }

@@ -5,8 +5,8 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
 
 /**
- * Creates the key given by {@code LEDGER_BOOTSTRAP_API_KEY}, if any, before the HTTP server
- * accepts its first request.
+ * Creates the key given by {@code LEDGER_BOOTSTRAP_API_KEY}, if any, before the HTTP server accepts
+ * its first request.
  */
 @Component
 public class BootstrapKey implements SmartInitializingSingleton {

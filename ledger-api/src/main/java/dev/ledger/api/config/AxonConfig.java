@@ -12,15 +12,10 @@ import dev.ledger.core.transfer.Transfer;
 import dev.ledger.core.transfer.TransferCommandHandler;
 import java.time.Clock;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import org.axonframework.eventsourcing.Snapshotter;
-import org.axonframework.eventsourcing.eventstore.EventStore;
-import org.axonframework.messaging.annotation.HandlerDefinition;
-import org.axonframework.messaging.annotation.ParameterResolverFactory;
-import org.axonframework.spring.eventsourcing.SpringAggregateSnapshotter;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
@@ -32,13 +27,18 @@ import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.deadletter.jdbc.DeadLetterSchema;
 import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
+import org.axonframework.eventsourcing.Snapshotter;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
+import org.axonframework.messaging.annotation.HandlerDefinition;
+import org.axonframework.messaging.annotation.ParameterResolverFactory;
 import org.axonframework.messaging.correlation.CorrelationDataProvider;
 import org.axonframework.messaging.correlation.MessageOriginProvider;
 import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
 import org.axonframework.modelling.saga.repository.jdbc.PostgresSagaSqlSchema;
 import org.axonframework.modelling.saga.repository.jdbc.SagaSchema;
 import org.axonframework.modelling.saga.repository.jdbc.SagaSqlSchema;
+import org.axonframework.spring.eventsourcing.SpringAggregateSnapshotter;
 import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -54,8 +54,8 @@ public class AxonConfig {
   public static final String[] REQUEST_METADATA = {"tenant", "keyId", "requestId"};
 
   /**
-   * Without this bean, Axon on Boot 4 with JDBC only runs every unit of work without a
-   * transaction: a command's events would not commit together.
+   * Without this bean, Axon on Boot 4 with JDBC only runs every unit of work without a transaction:
+   * a command's events would not commit together.
    */
   @Bean
   TransactionManager axonTransactionManager(PlatformTransactionManager transactionManager) {
@@ -144,7 +144,10 @@ public class AxonConfig {
         .build();
   }
 
-  /** Jackson 2 for every Axon serializer (Axon 4.13's Jackson 3 serializer cannot read replay tokens). */
+  /**
+   * Jackson 2 for every Axon serializer (Axon 4.13's Jackson 3 serializer cannot read replay
+   * tokens).
+   */
   @Bean
   ObjectMapper axonObjectMapper() {
     return new ObjectMapper()
@@ -153,7 +156,9 @@ public class AxonConfig {
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   }
 
-  /** Microsecond ticks: what PostgreSQL's timestamps hold, so times read back exactly as written. */
+  /**
+   * Microsecond ticks: what PostgreSQL's timestamps hold, so times read back exactly as written.
+   */
   @Bean
   Clock clock() {
     return Clock.tick(Clock.systemUTC(), java.time.Duration.ofNanos(1000));
@@ -180,22 +185,29 @@ public class AxonConfig {
         });
   }
 
-  /** The gateway retries commands that lost a race on the event store; see {@link ConflictRetryScheduler}. */
+  /**
+   * The gateway retries commands that lost a race on the event store; see {@link
+   * ConflictRetryScheduler}.
+   */
   @Bean
   CommandGateway commandGateway(
-      CommandBus commandBus, ScheduledExecutorService commandRetryExecutor, LedgerProperties properties) {
+      CommandBus commandBus,
+      ScheduledExecutorService commandRetryExecutor,
+      LedgerProperties properties) {
     return DefaultCommandGateway.builder()
         .commandBus(commandBus)
-        .retryScheduler(new ConflictRetryScheduler(commandRetryExecutor, properties.commands().conflictRetries()))
+        .retryScheduler(
+            new ConflictRetryScheduler(
+                commandRetryExecutor, properties.commands().conflictRetries()))
         .build();
   }
 
   /**
    * Snapshots are taken after a command commits; with Axon's default direct executor that happens
-   * on the command's thread while it still holds its connection and the aggregate's lock, and
-   * needs a second connection: under load every pooled connection is held by a command waiting for
-   * that lock, and the pool deadlocks. Here snapshots run on their own bounded executor; one that
-   * does not fit is dropped (a snapshot only saves time, and the next trigger takes it).
+   * on the command's thread while it still holds its connection and the aggregate's lock, and needs
+   * a second connection: under load every pooled connection is held by a command waiting for that
+   * lock, and the pool deadlocks. Here snapshots run on their own bounded executor; one that does
+   * not fit is dropped (a snapshot only saves time, and the next trigger takes it).
    */
   @Bean
   Snapshotter snapshotter(
@@ -238,14 +250,19 @@ public class AxonConfig {
       configurer.configureAggregate(
           AggregateConfigurer.defaultConfiguration(Account.class)
               .configureSnapshotTrigger(
-                  c -> new EventCountSnapshotTriggerDefinition(c.snapshotter(), snapshotThreshold)));
+                  c ->
+                      new EventCountSnapshotTriggerDefinition(c.snapshotter(), snapshotThreshold)));
       configurer.configureAggregate(AggregateConfigurer.defaultConfiguration(Transfer.class));
       configurer.configureAggregate(AggregateConfigurer.defaultConfiguration(JournalEntry.class));
-      configurer.registerCommandHandler(c -> new AccountCommandHandler(c.repository(Account.class), clock));
+      configurer.registerCommandHandler(
+          c -> new AccountCommandHandler(c.repository(Account.class), clock));
       configurer.registerCommandHandler(
           c ->
               new TransferCommandHandler(
-                  c.repository(Account.class), c.repository(Transfer.class), c.repository(JournalEntry.class), clock));
+                  c.repository(Account.class),
+                  c.repository(Transfer.class),
+                  c.repository(JournalEntry.class),
+                  clock));
       configurer
           .eventProcessing()
           .registerSaga(PendingTransferExpirySaga.class)

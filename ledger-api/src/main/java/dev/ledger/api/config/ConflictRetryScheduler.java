@@ -7,13 +7,16 @@ import java.util.concurrent.TimeUnit;
 import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.commandhandling.gateway.RetryScheduler;
 import org.axonframework.common.lock.LockAcquisitionFailedException;
+import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.modelling.command.ConcurrencyException;
 
 /**
  * Retries a command that lost a race: another node (or a concurrent creation of the same id)
  * appended to the same aggregate first, so the event store's unique (aggregate, sequence) key
- * rejected this one, or a lock could not be had. Nothing else is retried: a business rejection or
- * a bug would only fail again. Backoff is exponential with full jitter, and the attempts bounded.
+ * rejected this one (a {@code ConcurrencyException}, or {@code AggregateStreamCreationException}
+ * when two commands created the same id at once), or a lock could not be had. Nothing else is
+ * retried: a business rejection or a bug would only fail again. Backoff is exponential with full
+ * jitter, and the attempts bounded.
  */
 public class ConflictRetryScheduler implements RetryScheduler {
   private static final long BASE_DELAY_MILLIS = 5;
@@ -44,7 +47,9 @@ public class ConflictRetryScheduler implements RetryScheduler {
 
   static boolean isConflict(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof ConcurrencyException || t instanceof LockAcquisitionFailedException) {
+      if (t instanceof ConcurrencyException
+          || t instanceof AggregateStreamCreationException
+          || t instanceof LockAcquisitionFailedException) {
         return true;
       }
       if (t.getCause() == t) {

@@ -8,9 +8,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The one DataSource of the engine: the external PostgreSQL named by {@code LEDGER_DB_URL}, or
- * else the embedded one. Event store, token store, sagas, deadlines and read models share it, so
- * a processor's read-model writes and its token commit together.
+ * The one DataSource of the engine: the external PostgreSQL named by {@code LEDGER_DB_URL}, or else
+ * the embedded one. Event store, token store, sagas, deadlines and read models share it, so a
+ * processor's read-model writes and its token commit together.
  */
 @Configuration(proxyBeanMethods = false)
 public class DatabaseConfig {
@@ -44,7 +44,9 @@ public class DatabaseConfig {
       return new HikariDataSource(config);
     } catch (RuntimeException e) {
       throw new LedgerConfigurationException(
-          "LEDGER_DB_URL", "(" + config.getJdbcUrl() + ") could not be reached: " + e.getMessage(), e);
+          "LEDGER_DB_URL",
+          "(" + config.getJdbcUrl() + ") could not be reached: " + e.getMessage(),
+          e);
     }
   }
 
@@ -62,5 +64,4 @@ public class DatabaseConfig {
       }
     }
   }
-
 }

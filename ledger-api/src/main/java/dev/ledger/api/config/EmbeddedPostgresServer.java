@@ -32,10 +32,13 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
       Files.createDirectories(directory);
     } catch (IOException | RuntimeException e) {
       throw new LedgerConfigurationException(
-          "LEDGER_DATA_DIR", "(" + dataDir + ") cannot be created or written: " + e.getMessage(), e);
+          "LEDGER_DATA_DIR",
+          "(" + dataDir + ") cannot be created or written: " + e.getMessage(),
+          e);
     }
     if (!Files.isWritable(directory)) {
-      throw new LedgerConfigurationException("LEDGER_DATA_DIR", "(" + dataDir + ") is not writable");
+      throw new LedgerConfigurationException(
+          "LEDGER_DATA_DIR", "(" + dataDir + ") is not writable");
     }
     long started = System.nanoTime();
     try {
@@ -59,7 +62,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       throw new LedgerConfigurationException(
           "LEDGER_DATA_DIR",
-          "(" + directory + "): the embedded PostgreSQL could not start: " + e.getMessage()
+          "("
+              + directory
+              + "): the embedded PostgreSQL could not start: "
+              + e.getMessage()
               + ". Is another engine using this directory? Otherwise set LEDGER_DB_URL to use an external PostgreSQL.",
           e);
     }

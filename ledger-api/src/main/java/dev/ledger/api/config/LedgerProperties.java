@@ -31,7 +31,8 @@ public record LedgerProperties(
   public LedgerProperties {
     db = db == null ? new Db(null, null, null, 20) : db;
     if (bootstrapApiKey != null && !bootstrapApiKey.isEmpty() && bootstrapApiKey.length() < 16) {
-      throw new LedgerConfigurationException("LEDGER_BOOTSTRAP_API_KEY", "must be at least 16 characters");
+      throw new LedgerConfigurationException(
+          "LEDGER_BOOTSTRAP_API_KEY", "must be at least 16 characters");
     }
     if (bootstrapApiKey != null && bootstrapApiKey.isEmpty()) {
       bootstrapApiKey = null;
@@ -41,10 +42,12 @@ public record LedgerProperties(
       assets.forEach(
           (code, scale) -> {
             if (!dev.ledger.core.shared.AssetCode.isValid(code)) {
-              throw new LedgerConfigurationException("LEDGER_ASSETS_" + code, "is not an asset code [A-Z][A-Z0-9_]{0,15}");
+              throw new LedgerConfigurationException(
+                  "LEDGER_ASSETS_" + code, "is not an asset code [A-Z][A-Z0-9_]{0,15}");
             }
             if (scale == null || scale < 0 || scale > 18) {
-              throw new LedgerConfigurationException("LEDGER_ASSETS_" + code, "must be a scale from 0 to 18");
+              throw new LedgerConfigurationException(
+                  "LEDGER_ASSETS_" + code, "must be a scale from 0 to 18");
             }
             all.put(code, scale);
           });
@@ -59,7 +62,8 @@ public record LedgerProperties(
         url = null;
       }
       if (url != null && !url.startsWith("jdbc:postgresql:")) {
-        throw new LedgerConfigurationException("LEDGER_DB_URL", "must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db)");
+        throw new LedgerConfigurationException(
+            "LEDGER_DB_URL", "must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db)");
       }
       if (poolSize < 2 || poolSize > 500) {
         throw new LedgerConfigurationException("LEDGER_DB_POOL_SIZE", "must be between 2 and 500");
@@ -86,20 +90,24 @@ public record LedgerProperties(
       @DefaultValue("24h") Duration idempotencyKeyRetention) {
     public Http {
       if (bodySizeMaxBytes < 1024) {
-        throw new LedgerConfigurationException("LEDGER_HTTP_BODY_SIZE_MAX_BYTES", "must be at least 1024");
+        throw new LedgerConfigurationException(
+            "LEDGER_HTTP_BODY_SIZE_MAX_BYTES", "must be at least 1024");
       }
       if (pageSizeMax < 1 || pageSizeDefault < 1 || pageSizeDefault > pageSizeMax) {
         throw new LedgerConfigurationException(
             "LEDGER_HTTP_PAGE_SIZE_DEFAULT", "must be between 1 and LEDGER_HTTP_PAGE_SIZE_MAX");
       }
       if (batchSizeMax < 1 || batchSizeMax > 10_000) {
-        throw new LedgerConfigurationException("LEDGER_HTTP_BATCH_SIZE_MAX", "must be between 1 and 10000");
+        throw new LedgerConfigurationException(
+            "LEDGER_HTTP_BATCH_SIZE_MAX", "must be between 1 and 10000");
       }
       if (minPositionWait.isNegative() || minPositionWait.compareTo(Duration.ofMinutes(1)) > 0) {
-        throw new LedgerConfigurationException("LEDGER_HTTP_MIN_POSITION_WAIT", "must be between 0 and 1 minute");
+        throw new LedgerConfigurationException(
+            "LEDGER_HTTP_MIN_POSITION_WAIT", "must be between 0 and 1 minute");
       }
       if (idempotencyKeyRetention.compareTo(Duration.ofHours(24)) < 0) {
-        throw new LedgerConfigurationException("LEDGER_HTTP_IDEMPOTENCY_KEY_RETENTION", "must be at least 24 hours");
+        throw new LedgerConfigurationException(
+            "LEDGER_HTTP_IDEMPOTENCY_KEY_RETENTION", "must be at least 24 hours");
       }
     }
   }
@@ -114,10 +122,12 @@ public record LedgerProperties(
       @DefaultValue("8") int conflictRetries, @DefaultValue("100") int snapshotThreshold) {
     public Commands {
       if (conflictRetries < 0 || conflictRetries > 50) {
-        throw new LedgerConfigurationException("LEDGER_COMMANDS_CONFLICT_RETRIES", "must be between 0 and 50");
+        throw new LedgerConfigurationException(
+            "LEDGER_COMMANDS_CONFLICT_RETRIES", "must be between 0 and 50");
       }
       if (snapshotThreshold < 10) {
-        throw new LedgerConfigurationException("LEDGER_COMMANDS_SNAPSHOT_THRESHOLD", "must be at least 10");
+        throw new LedgerConfigurationException(
+            "LEDGER_COMMANDS_SNAPSHOT_THRESHOLD", "must be at least 10");
       }
     }
   }

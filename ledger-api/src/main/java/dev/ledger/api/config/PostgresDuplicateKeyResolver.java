@@ -6,8 +6,8 @@ import org.axonframework.eventsourcing.eventstore.jdbc.JdbcSQLErrorCodesResolver
 
 /**
  * Tells Axon that PostgreSQL's unique violation (SQLState 23505) is a duplicate key. Axon's own
- * resolver does not know it, so two nodes appending to one aggregate would surface as a fatal
- * error instead of a {@code ConcurrencyException} that the command gateway retries.
+ * resolver does not know it, so two nodes appending to one aggregate would surface as a fatal error
+ * instead of a {@code ConcurrencyException} that the command gateway retries.
  */
 public class PostgresDuplicateKeyResolver implements PersistenceExceptionResolver {
   static final String UNIQUE_VIOLATION = "23505";

@@ -85,8 +85,10 @@ public class AccountsController {
 
   @GetMapping("/{id}")
   @RequiresScope(Scope.LEDGER_READ)
-  Map<String, Object> get(@PathVariable String id, @RequestParam(required = false) String minPosition) {
-    long position = positions.await(BalanceProjection.NAME, Positions.parseMinPosition(minPosition));
+  Map<String, Object> get(
+      @PathVariable String id, @RequestParam(required = false) String minPosition) {
+    long position =
+        positions.await(BalanceProjection.NAME, Positions.parseMinPosition(minPosition));
     var row =
         queries
             .account(tenant(), address(id))
@@ -102,7 +104,8 @@ public class AccountsController {
       @RequestParam(required = false) String limit,
       @RequestParam(required = false) String cursor,
       @RequestParam(required = false) String minPosition) {
-    if (prefix != null && (prefix.length() > AccountAddress.MAX_LENGTH || !prefix.matches("[a-zA-Z0-9_:-]*"))) {
+    if (prefix != null
+        && (prefix.length() > AccountAddress.MAX_LENGTH || !prefix.matches("[a-zA-Z0-9_:-]*"))) {
       throw ApiException.invalid("prefix", "must be the start of an account address");
     }
     if (asset != null && !AssetCode.isValid(asset)) {
@@ -110,9 +113,13 @@ public class AccountsController {
     }
     int size = paging.limit(limit);
     Paging.checkCursor(cursor);
-    long position = positions.await(BalanceProjection.NAME, Positions.parseMinPosition(minPosition));
+    long position =
+        positions.await(BalanceProjection.NAME, Positions.parseMinPosition(minPosition));
     var page = queries.accounts(tenant(), prefix, asset, size, cursor);
-    return Views.page(page.data().stream().map(r -> Views.account(r, r.lastPosition())).toList(), page.nextCursor(), position);
+    return Views.page(
+        page.data().stream().map(r -> Views.account(r, r.lastPosition())).toList(),
+        page.nextCursor(),
+        position);
   }
 
   @GetMapping("/{id}/entries")
@@ -124,7 +131,8 @@ public class AccountsController {
       @RequestParam(required = false) String minPosition) {
     int size = paging.limit(limit);
     Paging.checkCursor(cursor);
-    long position = positions.await(BalanceProjection.NAME, Positions.parseMinPosition(minPosition));
+    long position =
+        positions.await(BalanceProjection.NAME, Positions.parseMinPosition(minPosition));
     String address = address(id);
     if (queries.account(tenant(), address).isEmpty()) {
       throw ApiException.notFound("account_not_found", "no account " + id);
@@ -148,7 +156,8 @@ public class AccountsController {
       try {
         at = Instant.parse(asOf);
       } catch (DateTimeParseException e) {
-        throw ApiException.invalid("asOf", "must be an ISO-8601 UTC time such as 2026-11-21T12:00:00Z");
+        throw ApiException.invalid(
+            "asOf", "must be an ISO-8601 UTC time such as 2026-11-21T12:00:00Z");
       }
     }
     Long position = null;
@@ -165,7 +174,10 @@ public class AccountsController {
     var found =
         history
             .balance(accountId(id), position, at)
-            .orElseThrow(() -> ApiException.notFound("account_not_found", "account " + id + " did not exist then"));
+            .orElseThrow(
+                () ->
+                    ApiException.notFound(
+                        "account_not_found", "account " + id + " did not exist then"));
     Map<String, Object> view = new LinkedHashMap<>(Views.balance(found.balance()));
     view.put("asOf", Views.time(at != null ? at : found.lastEventAt()));
     view.put("position", found.position());
@@ -196,7 +208,8 @@ public class AccountsController {
 
   private static String address(String id) {
     if (!AccountAddress.isValid(id)) {
-      throw ApiException.invalid("id", "must be an account address: segments of [a-zA-Z0-9_-]{1,64} joined by ':'");
+      throw ApiException.invalid(
+          "id", "must be an account address: segments of [a-zA-Z0-9_-]{1,64} joined by ':'");
     }
     return id;
   }

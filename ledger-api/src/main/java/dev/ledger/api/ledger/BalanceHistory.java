@@ -13,10 +13,10 @@ import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Component;
 
 /**
- * An account's balance at a past moment, folded from its events in the event store itself (not
- * from the balance cache), so it can be compared with the cache and trusted when the cache is
- * in doubt. Reads the events one by one in sequence order and keeps nothing but the running
- * totals: constant memory, however long the history.
+ * An account's balance at a past moment, folded from its events in the event store itself (not from
+ * the balance cache), so it can be compared with the cache and trusted when the cache is in doubt.
+ * Reads the events one by one in sequence order and keeps nothing but the running totals: constant
+ * memory, however long the history.
  */
 @Component
 public class BalanceHistory {
@@ -88,16 +88,21 @@ public class BalanceHistory {
       try {
         event = json.readTree(rs.getBytes("payload"));
       } catch (IOException e) {
-        throw new IllegalStateException("unreadable event at position " + rs.getLong("global_index"), e);
+        throw new IllegalStateException(
+            "unreadable event at position " + rs.getLong("global_index"), e);
       }
       switch (type.substring(PREFIX.length())) {
         case "AccountOpened" -> opened = true;
         case "AccountDebited" -> balance = balance.afterDebit(amount(event.path("movement")));
         case "AccountCredited" -> balance = balance.afterCredit(amount(event.path("movement")));
-        case "AccountDebitReserved" -> balance = balance.afterDebitReserved(amount(event.path("movement")));
-        case "AccountCreditReserved" -> balance = balance.afterCreditReserved(amount(event.path("movement")));
-        case "AccountDebitReservationReleased" -> balance = balance.afterDebitReservationReleased(amount(event));
-        case "AccountCreditReservationReleased" -> balance = balance.afterCreditReservationReleased(amount(event));
+        case "AccountDebitReserved" ->
+            balance = balance.afterDebitReserved(amount(event.path("movement")));
+        case "AccountCreditReserved" ->
+            balance = balance.afterCreditReserved(amount(event.path("movement")));
+        case "AccountDebitReservationReleased" ->
+            balance = balance.afterDebitReservationReleased(amount(event));
+        case "AccountCreditReservationReleased" ->
+            balance = balance.afterCreditReservationReleased(amount(event));
         default -> {
           // freezes and other events do not move value
         }

@@ -33,8 +33,10 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/v1/journal-entries")
 public class JournalEntriesController {
-  private static final Set<String> FIELDS = Set.of("id", "postings", "code", "reference", "metadata");
-  private static final Set<String> POSTING_FIELDS = Set.of("debitAccount", "creditAccount", "amount", "asset");
+  private static final Set<String> FIELDS =
+      Set.of("id", "postings", "code", "reference", "metadata");
+  private static final Set<String> POSTING_FIELDS =
+      Set.of("debitAccount", "creditAccount", "amount", "asset");
 
   private final LedgerCommands commands;
   private final LedgerQueries queries;
@@ -42,7 +44,10 @@ public class JournalEntriesController {
   private final TransferRequests requests;
 
   public JournalEntriesController(
-      LedgerCommands commands, LedgerQueries queries, Positions positions, TransferRequests requests) {
+      LedgerCommands commands,
+      LedgerQueries queries,
+      Positions positions,
+      TransferRequests requests) {
     this.commands = commands;
     this.queries = queries;
     this.positions = positions;
@@ -58,7 +63,8 @@ public class JournalEntriesController {
     List<ObjectNode> items = body.requiredObjects("postings", 1, Limits.POSTINGS_PER_ENTRY_MAX);
     List<Posting> postings = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
-      JsonRequest posting = body.nested(items.get(i), "postings[" + i + "]").allowOnly(POSTING_FIELDS);
+      JsonRequest posting =
+          body.nested(items.get(i), "postings[" + i + "]").allowOnly(POSTING_FIELDS);
       String debit = posting.requiredAddress("debitAccount");
       String credit = posting.requiredAddress("creditAccount");
       Long amount = posting.requiredAmount("amount");
@@ -76,22 +82,28 @@ public class JournalEntriesController {
     body.throwIfInvalid();
     String entryId = TransferRequests.resourceId(id, request, tenant);
     JournalEntryResult result =
-        commands.send(new PostJournalEntry(JournalEntryId.of(tenant, entryId), postings, code, reference, metadata));
+        commands.send(
+            new PostJournalEntry(
+                JournalEntryId.of(tenant, entryId), postings, code, reference, metadata));
     return ResponseEntity.status(result.created() ? HttpStatus.CREATED : HttpStatus.OK)
         .body(Views.journalEntry(result.entry(), positions.of(result.events())));
   }
 
   @GetMapping("/{id}")
   @RequiresScope(Scope.LEDGER_READ)
-  Map<String, Object> get(@PathVariable String id, @RequestParam(required = false) String minPosition) {
+  Map<String, Object> get(
+      @PathVariable String id, @RequestParam(required = false) String minPosition) {
     if (!ResourceId.isValid(id)) {
       throw ApiException.invalid("id", "must be 1 to 128 characters of [A-Za-z0-9_:.-]");
     }
-    long position = positions.await(TransferProjection.NAME, Positions.parseMinPosition(minPosition));
+    long position =
+        positions.await(TransferProjection.NAME, Positions.parseMinPosition(minPosition));
     var row =
         queries
             .journalEntry(RequestContext.current().tenant(), id)
-            .orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "not_found", "no journal entry " + id));
+            .orElseThrow(
+                () ->
+                    new ApiException(HttpStatus.NOT_FOUND, "not_found", "no journal entry " + id));
     return Views.journalEntry(row, position);
   }
 }

@@ -25,7 +25,13 @@ public class LedgerCommands {
     var message =
         GenericCommandMessage.asCommandMessage(command)
             .andMetaData(
-                Map.of("tenant", context.tenant(), "keyId", context.keyId(), "requestId", context.requestId()));
+                Map.of(
+                    "tenant",
+                    context.tenant(),
+                    "keyId",
+                    context.keyId(),
+                    "requestId",
+                    context.requestId()));
     try {
       return gateway.sendAndWait(message);
     } catch (CommandExecutionException e) {

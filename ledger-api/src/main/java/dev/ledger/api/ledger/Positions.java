@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
-import org.axonframework.eventhandling.Segment;
 import org.axonframework.eventhandling.ReplayToken;
+import org.axonframework.eventhandling.Segment;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.serialization.SerializedType;
 import org.axonframework.serialization.Serializer;
@@ -32,14 +32,17 @@ public class Positions {
   private final Serializer serializer;
   private final Duration maxWait;
 
-  private final org.springframework.beans.factory.ObjectProvider<org.axonframework.config.EventProcessingConfiguration>
+  private final org.springframework.beans.factory.ObjectProvider<
+          org.axonframework.config.EventProcessingConfiguration>
       processing;
 
   public Positions(
       JdbcTemplate jdbc,
       @Qualifier("serializer") Serializer serializer,
       LedgerProperties properties,
-      org.springframework.beans.factory.ObjectProvider<org.axonframework.config.EventProcessingConfiguration> processing) {
+      org.springframework.beans.factory.ObjectProvider<
+              org.axonframework.config.EventProcessingConfiguration>
+          processing) {
     this.jdbc = jdbc;
     this.processing = processing;
     this.serializer = serializer;
@@ -53,7 +56,8 @@ public class Positions {
       return 0;
     }
     StringBuilder sql =
-        new StringBuilder("SELECT max(global_index) FROM domain_event_entry WHERE (aggregate_identifier, sequence_number) IN (");
+        new StringBuilder(
+            "SELECT max(global_index) FROM domain_event_entry WHERE (aggregate_identifier, sequence_number) IN (");
     Object[] args = new Object[refs.size() * 2];
     for (int i = 0; i < refs.size(); i++) {
       sql.append(i == 0 ? "(?, ?)" : ", (?, ?)");
@@ -82,10 +86,10 @@ public class Positions {
   }
 
   /**
-   * Whether {@code processor} has handled every committed event up to {@code position}. Each
-   * event belongs to one segment (by the hash of its aggregate, as Axon's sequencing policy
-   * decides); it is handled when that segment's token has passed it and does not list it as a gap.
-   * Gaps left by rolled-back transactions have no event and so never hold a read back.
+   * Whether {@code processor} has handled every committed event up to {@code position}. Each event
+   * belongs to one segment (by the hash of its aggregate, as Axon's sequencing policy decides); it
+   * is handled when that segment's token has passed it and does not list it as a gap. Gaps left by
+   * rolled-back transactions have no event and so never hold a read back.
    */
   boolean hasProcessed(String processor, long position) {
     List<SegmentToken> tokens = tokens(processor);
@@ -96,7 +100,8 @@ public class Positions {
     if (lowest >= position && tokens.stream().noneMatch(t -> t.hasGapAtOrBelow(position))) {
       return true;
     }
-    Segment[] segments = Segment.computeSegments(tokens.stream().mapToInt(SegmentToken::segment).toArray());
+    Segment[] segments =
+        Segment.computeSegments(tokens.stream().mapToInt(SegmentToken::segment).toArray());
     if (position - lowest > LOOK_BACK_EVENTS_MAX) {
       return false; // far behind: wait for the segments to store fresher tokens
     }
@@ -109,7 +114,8 @@ public class Positions {
     List<Object[]> events =
         jdbc.query(
             "SELECT global_index, aggregate_identifier, payload_type FROM domain_event_entry"
-                + " WHERE global_index > ? AND global_index <= ? ORDER BY global_index LIMIT " + (LOOK_BACK_EVENTS_MAX + 1),
+                + " WHERE global_index > ? AND global_index <= ? ORDER BY global_index LIMIT "
+                + (LOOK_BACK_EVENTS_MAX + 1),
             (rs, i) -> new Object[] {rs.getLong(1), rs.getString(2), rs.getString(3)},
             from,
             position);
@@ -124,7 +130,8 @@ public class Positions {
       }
       long index = (Long) event[0];
       int segmentId = segmentOf(segments, event[1]);
-      SegmentToken token = tokens.stream().filter(t -> t.segment() == segmentId).findFirst().orElse(null);
+      SegmentToken token =
+          tokens.stream().filter(t -> t.segment() == segmentId).findFirst().orElse(null);
       if (token == null || !token.hasSeen(index)) {
         return false;
       }
@@ -132,7 +139,8 @@ public class Positions {
     return true;
   }
 
-  private final java.util.Map<String, Boolean> handledTypes = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<String, Boolean> handledTypes =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private boolean handles(String processor, String payloadType) {
     return handledTypes.computeIfAbsent(
@@ -141,7 +149,8 @@ public class Positions {
           var invoker =
               processing
                   .getObject()
-                  .eventProcessor(processor, org.axonframework.eventhandling.AbstractEventProcessor.class)
+                  .eventProcessor(
+                      processor, org.axonframework.eventhandling.AbstractEventProcessor.class)
                   .map(org.axonframework.eventhandling.AbstractEventProcessor::eventHandlerInvoker)
                   .orElse(null);
           if (invoker == null) {
@@ -190,7 +199,11 @@ public class Positions {
     throw new ApiException(
         HttpStatus.SERVICE_UNAVAILABLE,
         "projection_lagging",
-        "the " + processor + " projection has not reached position " + minPosition + " yet; retry shortly");
+        "the "
+            + processor
+            + " projection has not reached position "
+            + minPosition
+            + " yet; retry shortly");
   }
 
   /** One segment's stored token. */
@@ -205,7 +218,8 @@ public class Positions {
       if (current == null || index() < position) {
         return false;
       }
-      return !(current instanceof GapAwareTrackingToken gapAware && gapAware.getGaps().contains(position));
+      return !(current instanceof GapAwareTrackingToken gapAware
+          && gapAware.getGaps().contains(position));
     }
 
     boolean hasGapAtOrBelow(long position) {
@@ -233,7 +247,8 @@ public class Positions {
           SerializedType serializedType = new SimpleSerializedType(type, null);
           return new SegmentToken(
               rs.getInt("segment"),
-              serializer.<byte[], TrackingToken>deserialize(new SimpleSerializedObject<>(token, byte[].class, serializedType)));
+              serializer.<byte[], TrackingToken>deserialize(
+                  new SimpleSerializedObject<>(token, byte[].class, serializedType)));
         },
         processor);
   }

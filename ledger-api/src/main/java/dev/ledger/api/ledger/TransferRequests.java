@@ -21,7 +21,15 @@ import org.springframework.stereotype.Component;
 public class TransferRequests {
   static final Set<String> FIELDS =
       Set.of(
-          "id", "debitAccount", "creditAccount", "amount", "asset", "code", "reference", "metadata", "pending",
+          "id",
+          "debitAccount",
+          "creditAccount",
+          "amount",
+          "asset",
+          "code",
+          "reference",
+          "metadata",
+          "pending",
           "timeoutSeconds");
 
   private final Assets assets;
@@ -92,7 +100,8 @@ public class TransferRequests {
           "idempotency_key_required",
           "a request that moves value needs a client id or an Idempotency-Key header");
     }
-    return UUID.nameUUIDFromBytes((tenant + "\n" + request.getRequestURI() + "\n" + key).getBytes(StandardCharsets.UTF_8))
+    return UUID.nameUUIDFromBytes(
+            (tenant + "\n" + request.getRequestURI() + "\n" + key).getBytes(StandardCharsets.UTF_8))
         .toString();
   }
 }

@@ -72,7 +72,8 @@ public class TransfersController {
     var parsed = requests.parse(body, new TenantId(tenant));
     body.throwIfInvalid();
     String id = TransferRequests.resourceId(parsed.id(), request, tenant);
-    TransferResult result = commands.send(new PostTransfer(TransferId.of(tenant, id), parsed.spec()));
+    TransferResult result =
+        commands.send(new PostTransfer(TransferId.of(tenant, id), parsed.spec()));
     return ResponseEntity.status(result.created() ? HttpStatus.CREATED : HttpStatus.OK)
         .body(Views.transfer(result.transfer(), positions.of(result.events())));
   }
@@ -100,7 +101,8 @@ public class TransfersController {
   @RequiresScope(Scope.LEDGER_WRITE)
   Map<String, Object> batch(HttpServletRequest request) {
     String tenant = RequestContext.current().tenant();
-    JsonRequest body = JsonRequest.parse(BodyFilter.of(request), false).allowOnly(Set.of("transfers"));
+    JsonRequest body =
+        JsonRequest.parse(BodyFilter.of(request), false).allowOnly(Set.of("transfers"));
     List<ObjectNode> items = body.requiredObjects("transfers", 1, batchSizeMax);
     body.throwIfInvalid();
     List<Map<String, Object>> results = new ArrayList<>(items.size());
@@ -116,12 +118,17 @@ public class TransfersController {
       if (item.hasProblems()) {
         result.put("status", "rejected");
         result.put("code", "validation_failed");
-        result.put("errors", item.problems().stream().map(p -> Map.of("field", p.field(), "message", p.message())).toList());
+        result.put(
+            "errors",
+            item.problems().stream()
+                .map(p -> Map.of("field", p.field(), "message", p.message()))
+                .toList());
         results.add(result);
         continue;
       }
       try {
-        TransferResult outcome = commands.send(new PostTransfer(TransferId.of(tenant, parsed.id()), parsed.spec()));
+        TransferResult outcome =
+            commands.send(new PostTransfer(TransferId.of(tenant, parsed.id()), parsed.spec()));
         long at = positions.of(outcome.events());
         position = Math.max(position, at);
         result.put("status", outcome.created() ? "created" : "exists");
@@ -131,7 +138,8 @@ public class TransfersController {
         result.put("code", rejection.rejection().code());
         result.put("detail", rejection.getMessage());
         result.put("httpStatus", ErrorHandler.statusOf(rejection.rejection()).value());
-      } catch (ConcurrencyException contention) {
+      } catch (ConcurrencyException
+          | org.axonframework.modelling.command.AggregateStreamCreationException contention) {
         result.put("status", "rejected");
         result.put("code", "unavailable");
         result.put("detail", "contention; retry this item");
@@ -146,9 +154,11 @@ public class TransfersController {
 
   @GetMapping("/{id}")
   @RequiresScope(Scope.LEDGER_READ)
-  Map<String, Object> get(@PathVariable String id, @RequestParam(required = false) String minPosition) {
+  Map<String, Object> get(
+      @PathVariable String id, @RequestParam(required = false) String minPosition) {
     checkId(id);
-    long position = positions.await(TransferProjection.NAME, Positions.parseMinPosition(minPosition));
+    long position =
+        positions.await(TransferProjection.NAME, Positions.parseMinPosition(minPosition));
     var row =
         queries
             .transfer(RequestContext.current().tenant(), id)
@@ -167,14 +177,21 @@ public class TransfersController {
     if (account != null && !AccountAddress.isValid(account)) {
       throw ApiException.invalid("account", "must be an account address");
     }
-    if (reference != null && (reference.isEmpty() || reference.length() > Limits.REFERENCE_LENGTH_MAX)) {
-      throw ApiException.invalid("reference", "must be 1 to " + Limits.REFERENCE_LENGTH_MAX + " characters");
+    if (reference != null
+        && (reference.isEmpty() || reference.length() > Limits.REFERENCE_LENGTH_MAX)) {
+      throw ApiException.invalid(
+          "reference", "must be 1 to " + Limits.REFERENCE_LENGTH_MAX + " characters");
     }
     int size = paging.limit(limit);
     Paging.checkCursor(cursor);
-    long position = positions.await(TransferProjection.NAME, Positions.parseMinPosition(minPosition));
-    var page = queries.transfers(RequestContext.current().tenant(), account, reference, size, cursor);
-    return Views.page(page.data().stream().map(t -> Views.transfer(t, t.lastPosition())).toList(), page.nextCursor(), position);
+    long position =
+        positions.await(TransferProjection.NAME, Positions.parseMinPosition(minPosition));
+    var page =
+        queries.transfers(RequestContext.current().tenant(), account, reference, size, cursor);
+    return Views.page(
+        page.data().stream().map(t -> Views.transfer(t, t.lastPosition())).toList(),
+        page.nextCursor(),
+        position);
   }
 
   private static TransferId transferId(String id) {

@@ -36,7 +36,8 @@ final class Views {
         row.allowNegative(),
         row.frozen(),
         row.metadata(),
-        new Balance(row.debitsPosted(), row.creditsPosted(), row.debitsPending(), row.creditsPending()),
+        new Balance(
+            row.debitsPosted(), row.creditsPosted(), row.debitsPending(), row.creditsPending()),
         row.createdAt(),
         position);
   }
@@ -162,11 +163,19 @@ final class Views {
   }
 
   static Map<String, Object> journalEntry(JournalEntryPosted e, long position) {
-    return journalEntry(e.entryId().id(), e.postings(), e.code(), e.reference(), e.metadata(), e.postedAt(), position);
+    return journalEntry(
+        e.entryId().id(),
+        e.postings(),
+        e.code(),
+        e.reference(),
+        e.metadata(),
+        e.postedAt(),
+        position);
   }
 
   static Map<String, Object> journalEntry(JournalEntryRow e, long position) {
-    return journalEntry(e.id(), e.postings(), e.code(), e.reference(), e.metadata(), e.postedAt(), position);
+    return journalEntry(
+        e.id(), e.postings(), e.code(), e.reference(), e.metadata(), e.postedAt(), position);
   }
 
   private static Map<String, Object> journalEntry(
@@ -186,7 +195,14 @@ final class Views {
             .map(
                 p ->
                     Map.<String, Object>of(
-                        "debitAccount", p.debitAccount(), "creditAccount", p.creditAccount(), "amount", p.amount(), "asset", p.asset()))
+                        "debitAccount",
+                        p.debitAccount(),
+                        "creditAccount",
+                        p.creditAccount(),
+                        "amount",
+                        p.amount(),
+                        "asset",
+                        p.asset()))
             .toList());
     view.put("code", code);
     view.put("reference", reference);

@@ -41,7 +41,10 @@ public class ApiException extends RuntimeException {
 
   public static ApiException invalid(String field, String message) {
     return new ApiException(
-        HttpStatus.BAD_REQUEST, "validation_failed", field + ": " + message, List.of(new FieldProblem(field, message)));
+        HttpStatus.BAD_REQUEST,
+        "validation_failed",
+        field + ": " + message,
+        List.of(new FieldProblem(field, message)));
   }
 
   /** One invalid field of a request. */

@@ -34,22 +34,32 @@ public class AuthFilter extends OncePerRequestFilter {
   }
 
   @Override
-  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     String header = request.getHeader("Authorization");
     String secret =
-        header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
-    var key = secret == null || secret.isEmpty() || secret.length() > 512 ? null : apiKeys.authenticate(secret).orElse(null);
+        header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+            ? header.substring(7).trim()
+            : null;
+    var key =
+        secret == null || secret.isEmpty() || secret.length() > 512
+            ? null
+            : apiKeys.authenticate(secret).orElse(null);
     if (key == null) {
       response.setHeader("WWW-Authenticate", "Bearer");
       Problems.write(
           response,
           request,
-          new ApiException(HttpStatus.UNAUTHORIZED, "unauthenticated", "a valid API key is required (Authorization: Bearer <key>)"));
+          new ApiException(
+              HttpStatus.UNAUTHORIZED,
+              "unauthenticated",
+              "a valid API key is required (Authorization: Bearer <key>)"));
       return;
     }
     request.setAttribute(
-        RequestContext.ATTRIBUTE, new RequestContext(key.tenant(), key.id(), key.scopes(), RequestIds.of(request)));
+        RequestContext.ATTRIBUTE,
+        new RequestContext(key.tenant(), key.id(), key.scopes(), RequestIds.of(request)));
     MDC.put("tenant", key.tenant());
     MDC.put("keyId", key.id());
     chain.doFilter(request, response);

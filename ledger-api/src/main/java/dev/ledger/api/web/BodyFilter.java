@@ -21,8 +21,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Reads a request body once, within {@code ledger.http.body-size-max-bytes}, and keeps it so the
- * idempotency filter can hash it and the controller parse it. Bodies must be JSON: anything else
- * is {@code 415 unsupported_media_type}; too large is {@code 413 payload_too_large}. The Stripe
+ * idempotency filter can hash it and the controller parse it. Bodies must be JSON: anything else is
+ * {@code 415 unsupported_media_type}; too large is {@code 413 payload_too_large}. The Stripe
  * webhook reads its own raw body and is left alone.
  */
 @Component
@@ -51,7 +51,8 @@ public class BodyFilter extends OncePerRequestFilter {
   }
 
   @Override
-  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     long declared = request.getContentLengthLong();
     if (declared > maxBytes) {
@@ -94,7 +95,9 @@ public class BodyFilter extends OncePerRequestFilter {
 
   private ApiException tooLarge() {
     return new ApiException(
-        HttpStatus.CONTENT_TOO_LARGE, "payload_too_large", "request bodies are limited to " + maxBytes + " bytes");
+        HttpStatus.CONTENT_TOO_LARGE,
+        "payload_too_large",
+        "request bodies are limited to " + maxBytes + " bytes");
   }
 
   private static boolean isJson(String contentType) {

@@ -3,6 +3,7 @@ package dev.ledger.api.web;
 import dev.ledger.core.shared.LedgerRejection;
 import dev.ledger.core.shared.Rejection;
 import jakarta.servlet.http.HttpServletRequest;
+import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,20 +31,23 @@ public class ErrorHandler {
 
   @ExceptionHandler(LedgerRejection.class)
   ResponseEntity<Object> rejection(LedgerRejection e, HttpServletRequest request) {
-    return Problems.entity(new ApiException(statusOf(e.rejection()), e.rejection().code(), e.getMessage()), request);
+    return Problems.entity(
+        new ApiException(statusOf(e.rejection()), e.rejection().code(), e.getMessage()), request);
   }
 
   /** The HTTP status of each business rule. */
   public static HttpStatus statusOf(Rejection rejection) {
     return switch (rejection) {
-      case AMOUNT_MUST_BE_POSITIVE, ACCOUNTS_MUST_DIFFER, ASSET_MISMATCH, AMOUNT_EXCEEDS_PENDING -> HttpStatus.BAD_REQUEST;
+      case AMOUNT_MUST_BE_POSITIVE, ACCOUNTS_MUST_DIFFER, ASSET_MISMATCH, AMOUNT_EXCEEDS_PENDING ->
+          HttpStatus.BAD_REQUEST;
       case ACCOUNT_NOT_FOUND, TRANSFER_NOT_FOUND -> HttpStatus.NOT_FOUND;
-      case ACCOUNT_FROZEN, INSUFFICIENT_FUNDS, INVALID_STATE, ID_CONFLICT, BALANCE_OVERFLOW -> HttpStatus.CONFLICT;
+      case ACCOUNT_FROZEN, INSUFFICIENT_FUNDS, INVALID_STATE, ID_CONFLICT, BALANCE_OVERFLOW ->
+          HttpStatus.CONFLICT;
     };
   }
 
-  @ExceptionHandler(ConcurrencyException.class)
-  ResponseEntity<Object> contention(ConcurrencyException e, HttpServletRequest request) {
+  @ExceptionHandler({ConcurrencyException.class, AggregateStreamCreationException.class})
+  ResponseEntity<Object> contention(Exception e, HttpServletRequest request) {
     log.warn("command gave up after its retries on a contended aggregate: {}", e.getMessage());
     return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
         .header("Retry-After", "1")
@@ -58,36 +62,50 @@ public class ErrorHandler {
   }
 
   @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
-  ResponseEntity<Object> mediaType(HttpMediaTypeNotSupportedException e, HttpServletRequest request) {
+  ResponseEntity<Object> mediaType(
+      HttpMediaTypeNotSupportedException e, HttpServletRequest request) {
     return Problems.entity(
-        new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "use application/json"), request);
+        new ApiException(
+            HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "use application/json"),
+        request);
   }
 
   @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
-  ResponseEntity<Object> notAcceptable(HttpMediaTypeNotAcceptableException e, HttpServletRequest request) {
+  ResponseEntity<Object> notAcceptable(
+      HttpMediaTypeNotAcceptableException e, HttpServletRequest request) {
     return Problems.entity(
-        new ApiException(HttpStatus.NOT_ACCEPTABLE, "not_acceptable", "this endpoint answers application/json"), request);
+        new ApiException(
+            HttpStatus.NOT_ACCEPTABLE, "not_acceptable", "this endpoint answers application/json"),
+        request);
   }
 
   @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
-  ResponseEntity<Object> method(HttpRequestMethodNotSupportedException e, HttpServletRequest request) {
+  ResponseEntity<Object> method(
+      HttpRequestMethodNotSupportedException e, HttpServletRequest request) {
     return Problems.entity(
-        new ApiException(HttpStatus.METHOD_NOT_ALLOWED, "method_not_allowed", e.getMethod() + " is not allowed here"),
+        new ApiException(
+            HttpStatus.METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            e.getMethod() + " is not allowed here"),
         request);
   }
 
   @ExceptionHandler({NoResourceFoundException.class, NoHandlerFoundException.class})
   ResponseEntity<Object> noRoute(Exception e, HttpServletRequest request) {
-    return Problems.entity(ApiException.notFound("not_found", "no such endpoint: " + request.getRequestURI()), request);
+    return Problems.entity(
+        ApiException.notFound("not_found", "no such endpoint: " + request.getRequestURI()),
+        request);
   }
 
   @ExceptionHandler(MissingServletRequestParameterException.class)
-  ResponseEntity<Object> missingParameter(MissingServletRequestParameterException e, HttpServletRequest request) {
+  ResponseEntity<Object> missingParameter(
+      MissingServletRequestParameterException e, HttpServletRequest request) {
     return Problems.entity(ApiException.invalid(e.getParameterName(), "is required"), request);
   }
 
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)
-  ResponseEntity<Object> typeMismatch(MethodArgumentTypeMismatchException e, HttpServletRequest request) {
+  ResponseEntity<Object> typeMismatch(
+      MethodArgumentTypeMismatchException e, HttpServletRequest request) {
     return Problems.entity(ApiException.invalid(e.getName(), "has the wrong type"), request);
   }
 
@@ -95,6 +113,8 @@ public class ErrorHandler {
   ResponseEntity<Object> unexpected(Exception e, HttpServletRequest request) {
     log.error("unexpected failure on {} {}", request.getMethod(), request.getRequestURI(), e);
     return Problems.entity(
-        new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "an unexpected error occurred"), request);
+        new ApiException(
+            HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "an unexpected error occurred"),
+        request);
   }
 }

@@ -19,8 +19,8 @@ import org.springframework.web.util.ContentCachingResponseWrapper;
 
 /**
  * {@code Idempotency-Key} on every POST: the first response is stored with a hash of the method,
- * path and body; a repeat with the same key and request gets the stored status and body with
- * {@code Idempotent-Replayed: true}; another request under the same key is {@code 409
+ * path and body; a repeat with the same key and request gets the stored status and body with {@code
+ * Idempotent-Replayed: true}; another request under the same key is {@code 409
  * idempotency_key_conflict}; a repeat while the first still runs is {@code 409
  * request_in_progress}. A response with a 5xx status is not stored, so the client can retry.
  */
@@ -51,11 +51,15 @@ public class IdempotencyFilter extends OncePerRequestFilter {
   }
 
   @Override
-  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     String key = request.getHeader(HEADER);
     if (!VALID_KEY.matcher(key).matches()) {
-      Problems.write(response, request, ApiException.invalid(HEADER, "must be 1 to 255 visible ASCII characters"));
+      Problems.write(
+          response,
+          request,
+          ApiException.invalid(HEADER, "must be 1 to 255 visible ASCII characters"));
       return;
     }
     String tenant = RequestContext.of(request).tenant();
@@ -74,12 +78,17 @@ public class IdempotencyFilter extends OncePerRequestFilter {
             response,
             request,
             new ApiException(
-                HttpStatus.CONFLICT, "idempotency_key_conflict", "this Idempotency-Key was used with another request"));
+                HttpStatus.CONFLICT,
+                "idempotency_key_conflict",
+                "this Idempotency-Key was used with another request"));
       } else if (!record.done()) {
         Problems.write(
             response,
             request,
-            new ApiException(HttpStatus.CONFLICT, "request_in_progress", "a request with this Idempotency-Key is running"));
+            new ApiException(
+                HttpStatus.CONFLICT,
+                "request_in_progress",
+                "a request with this Idempotency-Key is running"));
       } else {
         response.setStatus(record.status());
         response.setHeader(REPLAYED, "true");
@@ -97,7 +106,12 @@ public class IdempotencyFilter extends OncePerRequestFilter {
     try {
       chain.doFilter(request, wrapper);
       if (wrapper.getStatus() < 500) {
-        store.complete(tenant, key, wrapper.getStatus(), wrapper.getContentType(), wrapper.getContentAsByteArray());
+        store.complete(
+            tenant,
+            key,
+            wrapper.getStatus(),
+            wrapper.getContentType(),
+            wrapper.getContentAsByteArray());
         stored = true;
       }
     } finally {
@@ -111,7 +125,9 @@ public class IdempotencyFilter extends OncePerRequestFilter {
   private static String hash(HttpServletRequest request) {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      digest.update((request.getMethod() + " " + request.getRequestURI() + "\n").getBytes(StandardCharsets.UTF_8));
+      digest.update(
+          (request.getMethod() + " " + request.getRequestURI() + "\n")
+              .getBytes(StandardCharsets.UTF_8));
       digest.update(BodyFilter.of(request));
       return HexFormat.of().formatHex(digest.digest());
     } catch (NoSuchAlgorithmException e) {

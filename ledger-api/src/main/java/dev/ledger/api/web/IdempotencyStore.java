@@ -31,7 +31,13 @@ public class IdempotencyStore {
   }
 
   /** What is stored under a key. */
-  public record Record(String requestHash, boolean done, Integer status, String contentType, byte[] body, Instant createdAt) {}
+  public record Record(
+      String requestHash,
+      boolean done,
+      Integer status,
+      String contentType,
+      byte[] body,
+      Instant createdAt) {}
 
   /** Claims the key for a new request; empty means it was free and is now ours. */
   public Optional<Record> claim(String tenant, String key, String requestHash) {
@@ -65,7 +71,9 @@ public class IdempotencyStore {
       return existing;
     }
     throw new ApiException(
-        org.springframework.http.HttpStatus.CONFLICT, "request_in_progress", "a request with this Idempotency-Key is running");
+        org.springframework.http.HttpStatus.CONFLICT,
+        "request_in_progress",
+        "a request with this Idempotency-Key is running");
   }
 
   public void complete(String tenant, String key, int status, String contentType, byte[] body) {

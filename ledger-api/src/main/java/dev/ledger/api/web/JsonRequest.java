@@ -22,9 +22,9 @@ import org.springframework.http.HttpStatus;
 
 /**
  * Reads a JSON request body field by field and collects every problem, so the client learns all
- * that is wrong at once: {@code 400 validation_failed} with one entry per field. Numbers are
- * taken only as JSON integers that fit 64 bits: {@code 1.5}, {@code "100"} and {@code 1e3} are
- * refused, never rounded or coerced.
+ * that is wrong at once: {@code 400 validation_failed} with one entry per field. Numbers are taken
+ * only as JSON integers that fit 64 bits: {@code 1.5}, {@code "100"} and {@code 1e3} are refused,
+ * never rounded or coerced.
  */
 public final class JsonRequest {
   private static final ObjectMapper MAPPER =
@@ -49,18 +49,24 @@ public final class JsonRequest {
       if (emptyAllowed) {
         return new JsonRequest(MAPPER.createObjectNode(), "", new ArrayList<>());
       }
-      throw new ApiException(HttpStatus.BAD_REQUEST, "malformed_json", "a JSON object body is required");
+      throw new ApiException(
+          HttpStatus.BAD_REQUEST, "malformed_json", "a JSON object body is required");
     }
     JsonNode node;
     try {
       node = MAPPER.readTree(body);
     } catch (JsonProcessingException e) {
-      throw new ApiException(HttpStatus.BAD_REQUEST, "malformed_json", "the body is not valid JSON: " + e.getOriginalMessage());
+      throw new ApiException(
+          HttpStatus.BAD_REQUEST,
+          "malformed_json",
+          "the body is not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
-      throw new ApiException(HttpStatus.BAD_REQUEST, "malformed_json", "the body could not be read");
+      throw new ApiException(
+          HttpStatus.BAD_REQUEST, "malformed_json", "the body could not be read");
     }
     if (node == null || !node.isObject()) {
-      throw new ApiException(HttpStatus.BAD_REQUEST, "malformed_json", "the body must be a JSON object");
+      throw new ApiException(
+          HttpStatus.BAD_REQUEST, "malformed_json", "the body must be a JSON object");
     }
     return new JsonRequest((ObjectNode) node, "", new ArrayList<>());
   }
@@ -98,12 +104,17 @@ public final class JsonRequest {
       throw new ApiException(
           HttpStatus.BAD_REQUEST,
           "validation_failed",
-          first.field() + ": " + first.message() + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""),
+          first.field()
+              + ": "
+              + first.message()
+              + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""),
           problems);
     }
   }
 
-  /** Refuses fields the endpoint does not know: a misspelt optional field must not pass silently. */
+  /**
+   * Refuses fields the endpoint does not know: a misspelt optional field must not pass silently.
+   */
   public JsonRequest allowOnly(Set<String> fields) {
     Iterator<String> names = root.fieldNames();
     while (names.hasNext()) {
@@ -184,7 +195,11 @@ public final class JsonRequest {
       return null;
     }
     if (!node.isIntegralNumber()) {
-      problem(field, node.isNumber() ? "must be an integer (minor units), not a fraction" : "must be an integer");
+      problem(
+          field,
+          node.isNumber()
+              ? "must be an integer (minor units), not a fraction"
+              : "must be an integer");
       return null;
     }
     if (!node.canConvertToLong()) {
@@ -285,7 +300,9 @@ public final class JsonRequest {
       } else if (!entry.getValue().isTextual()) {
         problem(field + "." + entry.getKey(), "must be a string");
       } else if (entry.getValue().textValue().length() > Limits.METADATA_VALUE_LENGTH_MAX) {
-        problem(field + "." + entry.getKey(), "must be at most " + Limits.METADATA_VALUE_LENGTH_MAX + " characters");
+        problem(
+            field + "." + entry.getKey(),
+            "must be at most " + Limits.METADATA_VALUE_LENGTH_MAX + " characters");
       } else {
         metadata.put(entry.getKey(), entry.getValue().textValue());
       }

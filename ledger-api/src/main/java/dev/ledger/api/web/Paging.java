@@ -31,7 +31,8 @@ public class Paging {
   }
 
   public static void checkCursor(String cursor) {
-    if (cursor != null && (cursor.isEmpty() || cursor.length() > 1024 || !cursor.matches("[A-Za-z0-9_-]+"))) {
+    if (cursor != null
+        && (cursor.isEmpty() || cursor.length() > 1024 || !cursor.matches("[A-Za-z0-9_-]+"))) {
       throw ApiException.invalid("cursor", "is not a cursor this API issued");
     }
   }

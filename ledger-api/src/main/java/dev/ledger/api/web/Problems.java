@@ -31,7 +31,9 @@ public final class Problems {
     body.put("code", code);
     body.put("requestId", requestId);
     if (errors != null && !errors.isEmpty()) {
-      body.put("errors", errors.stream().map(e -> Map.of("field", e.field(), "message", e.message())).toList());
+      body.put(
+          "errors",
+          errors.stream().map(e -> Map.of("field", e.field(), "message", e.message())).toList());
     }
     return body;
   }
@@ -51,7 +53,9 @@ public final class Problems {
     response.setCharacterEncoding(StandardCharsets.UTF_8.name());
     response
         .getOutputStream()
-        .write(JSON.writeValueAsBytes(body(e.status(), e.code(), e.getMessage(), e.errors(), RequestIds.of(request))));
+        .write(
+            JSON.writeValueAsBytes(
+                body(e.status(), e.code(), e.getMessage(), e.errors(), RequestIds.of(request))));
     response.flushBuffer();
   }
 }

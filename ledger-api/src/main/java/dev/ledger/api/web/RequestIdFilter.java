@@ -15,8 +15,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Accepts the client's {@code X-Request-Id} (or makes one), echoes it, puts it in the log context
- * and, through the command metadata, into every event the request causes. An id that is not
- * 1–128 characters of {@code [A-Za-z0-9._:-]} is replaced, not trusted.
+ * and, through the command metadata, into every event the request causes. An id that is not 1–128
+ * characters of {@code [A-Za-z0-9._:-]} is replaced, not trusted.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -24,10 +24,12 @@ public class RequestIdFilter extends OncePerRequestFilter {
   private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
   @Override
-  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     String given = request.getHeader(RequestIds.HEADER);
-    String id = given != null && VALID.matcher(given).matches() ? given : UUID.randomUUID().toString();
+    String id =
+        given != null && VALID.matcher(given).matches() ? given : UUID.randomUUID().toString();
     request.setAttribute(RequestIds.ATTRIBUTE, id);
     response.setHeader(RequestIds.HEADER, id);
     MDC.put("requestId", id);

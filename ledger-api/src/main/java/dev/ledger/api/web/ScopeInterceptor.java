@@ -8,14 +8,14 @@ import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
 
 /**
- * Refuses a request whose key lacks the endpoint's {@link RequiresScope}. Every {@code /v1}
- * handler must declare one: an endpoint without it is refused too, so a forgotten annotation
- * fails closed.
+ * Refuses a request whose key lacks the endpoint's {@link RequiresScope}. Every {@code /v1} handler
+ * must declare one: an endpoint without it is refused too, so a forgotten annotation fails closed.
  */
 @Component
 public class ScopeInterceptor implements HandlerInterceptor {
   @Override
-  public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+  public boolean preHandle(
+      HttpServletRequest request, HttpServletResponse response, Object handler) {
     if (!(handler instanceof HandlerMethod method) || !request.getRequestURI().startsWith("/v1/")) {
       return true;
     }
@@ -28,7 +28,9 @@ public class ScopeInterceptor implements HandlerInterceptor {
       throw new ApiException(
           HttpStatus.FORBIDDEN,
           "forbidden",
-          required == null ? "this endpoint is not open to API keys" : "this API key lacks the scope " + required.value().value());
+          required == null
+              ? "this endpoint is not open to API keys"
+              : "this API key lacks the scope " + required.value().value());
     }
     return true;
   }

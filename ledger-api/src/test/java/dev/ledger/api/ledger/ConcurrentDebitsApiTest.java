@@ -21,8 +21,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * 64 clients send 400 debits of random sizes at one account funded with 10,000, over HTTP. The
- * account never goes below zero, exactly what was accepted left it, every accepted debit is in
- * its history, and the balances of all accounts still sum to zero.
+ * account never goes below zero, exactly what was accepted left it, every accepted debit is in its
+ * history, and the balances of all accounts still sum to zero.
  */
 class ConcurrentDebitsApiTest extends ApiTest {
   private static final String SOURCE = "user:hot:points";
@@ -50,13 +50,16 @@ class ConcurrentDebitsApiTest extends ApiTest {
       futures.add(
           clients.submit(
               () -> {
-                Http.Response response = transfer("debit-" + index, SOURCE, SINK, amounts[index], "POINTS");
+                Http.Response response =
+                    transfer("debit-" + index, SOURCE, SINK, amounts[index], "POINTS");
                 statuses.merge(response.status(), 1, Integer::sum);
                 if (response.status() == 201) {
                   acceptedSum.addAndGet(amounts[index]);
                   accepted.put("debit-" + index, response.body().get("position").asLong());
                 } else {
-                  assertThat(response.code()).as(response.toString()).isEqualTo("insufficient_funds");
+                  assertThat(response.code())
+                      .as(response.toString())
+                      .isEqualTo("insufficient_funds");
                 }
               }));
     }
@@ -72,13 +75,22 @@ class ConcurrentDebitsApiTest extends ApiTest {
     JsonNode source = api.get("/v1/accounts/" + SOURCE + "?minPosition=" + lastPosition).body();
     long available = source.get("balance").get("available").asLong();
     assertThat(available).isGreaterThanOrEqualTo(0).isEqualTo(10_000 - acceptedSum.get());
-    assertThat(api.get("/v1/accounts/" + SINK + "?minPosition=" + lastPosition).body().get("balance").get("posted").asLong())
+    assertThat(
+            api.get("/v1/accounts/" + SINK + "?minPosition=" + lastPosition)
+                .body()
+                .get("balance")
+                .get("posted")
+                .asLong())
         .isEqualTo(acceptedSum.get());
 
-    // every balance the account ever had was non-negative, and every accepted debit is in its history
+    // every balance the account ever had was non-negative, and every accepted debit is in its
+    // history
     List<Long> balances =
         jdbc.queryForList(
-            "SELECT balance_after FROM account_entry WHERE tenant_id = ? AND address = ?", Long.class, tenant, SOURCE);
+            "SELECT balance_after FROM account_entry WHERE tenant_id = ? AND address = ?",
+            Long.class,
+            tenant,
+            SOURCE);
     assertThat(balances).allMatch(b -> b >= 0);
     List<String> debited =
         jdbc.queryForList(
@@ -88,15 +100,16 @@ class ConcurrentDebitsApiTest extends ApiTest {
             SOURCE);
     assertThat(debited).containsExactlyInAnyOrderElementsOf(accepted.keySet());
 
-    Long sum = jdbc.queryForObject(
-        "SELECT sum(credits_posted - debits_posted) FROM account_balance WHERE tenant_id = ? AND asset = 'POINTS'",
-        Long.class,
-        tenant);
+    Long sum =
+        jdbc.queryForObject(
+            "SELECT sum(credits_posted - debits_posted) FROM account_balance WHERE tenant_id = ? AND asset = 'POINTS'",
+            Long.class,
+            tenant);
     assertThat(sum).isZero();
-    Long eventsSum = jdbc.queryForObject(
-        "SELECT count(*) FROM domain_event_entry WHERE aggregate_identifier = ? AND payload_type LIKE '%AccountDebited'",
-        Long.class,
-        tenant + "/account/" + SOURCE);
+    Long eventsSum =
+        jdbc.queryForObject(
+            "SELECT count(*) FROM domain_event_entry WHERE aggregate_identifier = ? AND payload_type LIKE '%AccountDebited'",
+            Long.class, tenant + "/account/" + SOURCE);
     assertThat(eventsSum).isEqualTo(accepted.size());
   }
 }

@@ -34,7 +34,9 @@ class TransfersApiTest extends ApiTest {
     Http.Response read = api.get("/v1/transfers/t-1?minPosition=" + position);
     assertThat(read.status()).isEqualTo(200);
     assertThat(read.body().get("amount").asLong()).isEqualTo(40);
-    assertThat(api.get("/v1/transfers?account=" + BOB + "&minPosition=" + position).body().get("data")).hasSize(1);
+    assertThat(
+            api.get("/v1/transfers?account=" + BOB + "&minPosition=" + position).body().get("data"))
+        .hasSize(1);
   }
 
   @Test
@@ -57,7 +59,8 @@ class TransfersApiTest extends ApiTest {
     openAccount(BOB, "POINTS", false);
     openAccount("user:carol:coins", "COINS", false);
     assertThat(transfer("r-1", ALICE, BOB, 101, "POINTS").code()).isEqualTo("insufficient_funds");
-    assertThat(transfer("r-2", ALICE, "user:nobody:points", 1, "POINTS").code()).isEqualTo("account_not_found");
+    assertThat(transfer("r-2", ALICE, "user:nobody:points", 1, "POINTS").code())
+        .isEqualTo("account_not_found");
     assertThat(transfer("r-2", ALICE, "user:nobody:points", 1, "POINTS").status()).isEqualTo(404);
     Http.Response mismatch = transfer("r-3", ALICE, "user:carol:coins", 1, "POINTS");
     assertThat(mismatch.status()).isEqualTo(400);
@@ -77,14 +80,27 @@ class TransfersApiTest extends ApiTest {
     Http.Response pending =
         api.post(
             "/v1/transfers",
-            Map.of("id", "p-1", "debitAccount", ALICE, "creditAccount", BOB, "amount", 50, "asset", "POINTS", "pending", true));
+            Map.of(
+                "id",
+                "p-1",
+                "debitAccount",
+                ALICE,
+                "creditAccount",
+                BOB,
+                "amount",
+                50,
+                "asset",
+                "POINTS",
+                "pending",
+                true));
     assertThat(pending.status()).isEqualTo(201);
     assertThat(pending.body().get("status").asText()).isEqualTo("PENDING");
     JsonNode held = account(ALICE, pending.body().get("position").asLong());
     assertThat(held.get("balance").get("posted").asLong()).isEqualTo(100);
     assertThat(held.get("balance").get("pendingDebits").asLong()).isEqualTo(50);
     assertThat(held.get("balance").get("available").asLong()).isEqualTo(50);
-    assertThat(transfer("too-much", ALICE, BOB, 51, "POINTS").code()).isEqualTo("insufficient_funds");
+    assertThat(transfer("too-much", ALICE, BOB, 51, "POINTS").code())
+        .isEqualTo("insufficient_funds");
 
     Http.Response posted = api.post("/v1/transfers/p-1/post", Map.of("amount", 30));
     assertThat(posted.status()).as(posted.toString()).isEqualTo(200);
@@ -102,7 +118,21 @@ class TransfersApiTest extends ApiTest {
   void postingMoreThanIsPendingIsRefused() {
     funded(ISSUANCE, ALICE, 100, "POINTS");
     openAccount(BOB, "POINTS", false);
-    api.post("/v1/transfers", Map.of("id", "p-2", "debitAccount", ALICE, "creditAccount", BOB, "amount", 10, "asset", "POINTS", "pending", true));
+    api.post(
+        "/v1/transfers",
+        Map.of(
+            "id",
+            "p-2",
+            "debitAccount",
+            ALICE,
+            "creditAccount",
+            BOB,
+            "amount",
+            10,
+            "asset",
+            "POINTS",
+            "pending",
+            true));
     Http.Response over = api.post("/v1/transfers/p-2/post", Map.of("amount", 11));
     assertThat(over.status()).isEqualTo(400);
     assertThat(over.code()).isEqualTo("amount_exceeds_pending");
@@ -113,7 +143,21 @@ class TransfersApiTest extends ApiTest {
   void aVoidedTransferReleasesItsHold() {
     funded(ISSUANCE, ALICE, 100, "POINTS");
     openAccount(BOB, "POINTS", false);
-    api.post("/v1/transfers", Map.of("id", "p-3", "debitAccount", ALICE, "creditAccount", BOB, "amount", 60, "asset", "POINTS", "pending", true));
+    api.post(
+        "/v1/transfers",
+        Map.of(
+            "id",
+            "p-3",
+            "debitAccount",
+            ALICE,
+            "creditAccount",
+            BOB,
+            "amount",
+            60,
+            "asset",
+            "POINTS",
+            "pending",
+            true));
     Http.Response voided = api.post("/v1/transfers/p-3/void", null);
     assertThat(voided.body().get("status").asText()).isEqualTo("VOIDED");
     assertThat(available(ALICE, voided.body().get("position").asLong())).isEqualTo(100);
@@ -127,12 +171,28 @@ class TransfersApiTest extends ApiTest {
     Http.Response pending =
         api.post(
             "/v1/transfers",
-            Map.of("id", "p-4", "debitAccount", ALICE, "creditAccount", BOB, "amount", 60, "asset", "POINTS",
-                "pending", true, "timeoutSeconds", 1));
+            Map.of(
+                "id",
+                "p-4",
+                "debitAccount",
+                ALICE,
+                "creditAccount",
+                BOB,
+                "amount",
+                60,
+                "asset",
+                "POINTS",
+                "pending",
+                true,
+                "timeoutSeconds",
+                1));
     assertThat(pending.body().get("expiresAt").isNull()).isFalse();
     await()
         .atMost(Duration.ofSeconds(20))
-        .untilAsserted(() -> assertThat(api.get("/v1/transfers/p-4").body().path("status").asText()).isEqualTo("EXPIRED"));
+        .untilAsserted(
+            () ->
+                assertThat(api.get("/v1/transfers/p-4").body().path("status").asText())
+                    .isEqualTo("EXPIRED"));
     long position = api.get("/v1/transfers/p-4").body().get("position").asLong();
     assertThat(available(ALICE, position)).isEqualTo(100);
     assertThat(api.post("/v1/transfers/p-4/post", null).code()).isEqualTo("invalid_state");
@@ -145,24 +205,67 @@ class TransfersApiTest extends ApiTest {
     Http.Response failed =
         api.post(
             "/v1/journal-entries",
-            Map.of("id", "j-1", "postings", List.of(
-                Map.of("debitAccount", ALICE, "creditAccount", BOB, "amount", 60, "asset", "POINTS"),
-                Map.of("debitAccount", ALICE, "creditAccount", BOB, "amount", 60, "asset", "POINTS"))));
+            Map.of(
+                "id",
+                "j-1",
+                "postings",
+                List.of(
+                    Map.of(
+                        "debitAccount",
+                        ALICE,
+                        "creditAccount",
+                        BOB,
+                        "amount",
+                        60,
+                        "asset",
+                        "POINTS"),
+                    Map.of(
+                        "debitAccount",
+                        ALICE,
+                        "creditAccount",
+                        BOB,
+                        "amount",
+                        60,
+                        "asset",
+                        "POINTS"))));
     assertThat(failed.status()).isEqualTo(409);
     assertThat(failed.code()).isEqualTo("insufficient_funds");
 
     Http.Response entry =
         api.post(
             "/v1/journal-entries",
-            Map.of("id", "j-2", "reference", "order-1", "postings", List.of(
-                Map.of("debitAccount", ALICE, "creditAccount", BOB, "amount", 60, "asset", "POINTS"),
-                Map.of("debitAccount", BOB, "creditAccount", ISSUANCE, "amount", 10, "asset", "POINTS"))));
+            Map.of(
+                "id",
+                "j-2",
+                "reference",
+                "order-1",
+                "postings",
+                List.of(
+                    Map.of(
+                        "debitAccount",
+                        ALICE,
+                        "creditAccount",
+                        BOB,
+                        "amount",
+                        60,
+                        "asset",
+                        "POINTS"),
+                    Map.of(
+                        "debitAccount",
+                        BOB,
+                        "creditAccount",
+                        ISSUANCE,
+                        "amount",
+                        10,
+                        "asset",
+                        "POINTS"))));
     assertThat(entry.status()).as(entry.toString()).isEqualTo(201);
     long position = entry.body().get("position").asLong();
     assertThat(available(ALICE, position)).isEqualTo(40);
     assertThat(available(BOB, position)).isEqualTo(50);
     assertThat(available(ISSUANCE, position)).isEqualTo(-90);
-    assertThat(api.get("/v1/journal-entries/j-2?minPosition=" + position).body().get("postings")).hasSize(2);
+    assertThat(api.get("/v1/journal-entries/j-2?minPosition=" + position).body().get("postings"))
+        .hasSize(2);
     assertThat(api.get("/v1/journal-entries/j-1?minPosition=" + position).status()).isEqualTo(404);
   }
 
@@ -172,11 +275,55 @@ class TransfersApiTest extends ApiTest {
     openAccount(BOB, "POINTS", false);
     transfer("b-0", ALICE, BOB, 1, "POINTS");
     List<Map<String, Object>> items = new ArrayList<>();
-    items.add(Map.of("id", "b-1", "debitAccount", ALICE, "creditAccount", BOB, "amount", 10, "asset", "POINTS"));
-    items.add(Map.of("id", "b-0", "debitAccount", ALICE, "creditAccount", BOB, "amount", 1, "asset", "POINTS"));
-    items.add(Map.of("id", "b-2", "debitAccount", ALICE, "creditAccount", BOB, "amount", 1000, "asset", "POINTS"));
+    items.add(
+        Map.of(
+            "id",
+            "b-1",
+            "debitAccount",
+            ALICE,
+            "creditAccount",
+            BOB,
+            "amount",
+            10,
+            "asset",
+            "POINTS"));
+    items.add(
+        Map.of(
+            "id",
+            "b-0",
+            "debitAccount",
+            ALICE,
+            "creditAccount",
+            BOB,
+            "amount",
+            1,
+            "asset",
+            "POINTS"));
+    items.add(
+        Map.of(
+            "id",
+            "b-2",
+            "debitAccount",
+            ALICE,
+            "creditAccount",
+            BOB,
+            "amount",
+            1000,
+            "asset",
+            "POINTS"));
     items.add(Map.of("debitAccount", ALICE, "creditAccount", BOB, "amount", 1, "asset", "POINTS"));
-    items.add(Map.of("id", "b-3", "debitAccount", ALICE, "creditAccount", BOB, "amount", 1.5, "asset", "POINTS"));
+    items.add(
+        Map.of(
+            "id",
+            "b-3",
+            "debitAccount",
+            ALICE,
+            "creditAccount",
+            BOB,
+            "amount",
+            1.5,
+            "asset",
+            "POINTS"));
     Http.Response batch = api.post("/v1/transfers/batch", Map.of("transfers", items));
     assertThat(batch.status()).as(batch.toString()).isEqualTo(200);
     JsonNode results = batch.body().get("results");

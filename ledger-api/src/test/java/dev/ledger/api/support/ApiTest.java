@@ -13,10 +13,12 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * Base of the HTTP tests: the whole engine on a random port against a real PostgreSQL (one
- * database shared by these tests, which keep apart by using a tenant each).
+ * Base of the HTTP tests: the whole engine on a random port against a real PostgreSQL (one database
+ * shared by these tests, which keep apart by using a tenant each).
  */
-@SpringBootTest(classes = LedgerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+    classes = LedgerApplication.class,
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 public abstract class ApiTest {
   public static final String ADMIN_SECRET = "test-bootstrap-secret-0123456789";
 
@@ -50,22 +52,37 @@ public abstract class ApiTest {
     Http.Response created = admin.post("/v1/admin/tenants", Map.of("id", tenant));
     assertThat(created.status()).as(created.toString()).isIn(200, 201);
     Http.Response key =
-        admin.post("/v1/admin/api-keys", Map.of("tenant", tenant, "name", "test", "scopes", List.of(scopes)));
+        admin.post(
+            "/v1/admin/api-keys",
+            Map.of("tenant", tenant, "name", "test", "scopes", List.of(scopes)));
     assertThat(key.status()).as(key.toString()).isEqualTo(201);
     return key.body().get("secret").asText();
   }
 
   protected Http.Response openAccount(String id, String asset, boolean allowNegative) {
     Http.Response response =
-        api.post("/v1/accounts", Map.of("id", id, "asset", asset, "flags", Map.of("allowNegative", allowNegative)));
+        api.post(
+            "/v1/accounts",
+            Map.of("id", id, "asset", asset, "flags", Map.of("allowNegative", allowNegative)));
     assertThat(response.status()).as(response.toString()).isIn(200, 201);
     return response;
   }
 
-  protected Http.Response transfer(String id, String debit, String credit, long amount, String asset) {
+  protected Http.Response transfer(
+      String id, String debit, String credit, long amount, String asset) {
     return api.post(
         "/v1/transfers",
-        Map.of("id", id, "debitAccount", debit, "creditAccount", credit, "amount", amount, "asset", asset));
+        Map.of(
+            "id",
+            id,
+            "debitAccount",
+            debit,
+            "creditAccount",
+            credit,
+            "amount",
+            amount,
+            "asset",
+            asset));
   }
 
   /** Opens an issuance account (may go negative) and a user account funded with {@code amount}. */

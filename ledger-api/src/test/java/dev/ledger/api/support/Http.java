@@ -16,7 +16,10 @@ import java.util.Map;
 public final class Http {
   public static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient CLIENT =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(5))
+          .version(HttpClient.Version.HTTP_1_1)
+          .build();
 
   private final String base;
   private final String apiKey;
@@ -72,7 +75,10 @@ public final class Http {
   }
 
   public Response put(String path, Object body) {
-    return send(request(path).header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(write(body))));
+    return send(
+        request(path)
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(write(body))));
   }
 
   public Response postRaw(String path, String body, String contentType) {
@@ -84,7 +90,8 @@ public final class Http {
   }
 
   private HttpRequest.Builder request(String path) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
     if (apiKey != null) {
       builder.header("Authorization", "Bearer " + apiKey);
     }
@@ -94,10 +101,12 @@ public final class Http {
 
   private static Response send(HttpRequest.Builder builder) {
     try {
-      HttpResponse<String> response = CLIENT.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          CLIENT.send(builder.build(), HttpResponse.BodyHandlers.ofString());
       JsonNode body;
       try {
-        body = response.body().isEmpty() ? MissingNode.getInstance() : JSON.readTree(response.body());
+        body =
+            response.body().isEmpty() ? MissingNode.getInstance() : JSON.readTree(response.body());
       } catch (IOException notJson) {
         body = MissingNode.getInstance();
       }

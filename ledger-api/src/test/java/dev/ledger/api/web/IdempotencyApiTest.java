@@ -7,10 +7,20 @@ import dev.ledger.api.support.Http;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Idempotency-Key: stored responses, replays, conflicts, and the rule that value never moves twice. */
+/**
+ * Idempotency-Key: stored responses, replays, conflicts, and the rule that value never moves twice.
+ */
 class IdempotencyApiTest extends ApiTest {
   private static final Map<String, Object> MOVE =
-      Map.of("debitAccount", "user:a:points", "creditAccount", "user:b:points", "amount", 5, "asset", "POINTS");
+      Map.of(
+          "debitAccount",
+          "user:a:points",
+          "creditAccount",
+          "user:b:points",
+          "amount",
+          5,
+          "asset",
+          "POINTS");
 
   @Test
   void replaysTheStoredResponseForTheSameKeyAndBody() {
@@ -25,7 +35,12 @@ class IdempotencyApiTest extends ApiTest {
     assertThat(second.header("Idempotent-Replayed")).isEqualTo("true");
     assertThat(second.body()).isEqualTo(first.body());
     long position = second.body().get("position").asLong();
-    assertThat(api.get("/v1/accounts/user:a:points?minPosition=" + position).body().get("balance").get("available").asLong())
+    assertThat(
+            api.get("/v1/accounts/user:a:points?minPosition=" + position)
+                .body()
+                .get("balance")
+                .get("available")
+                .asLong())
         .isEqualTo(95);
   }
 
@@ -36,7 +51,17 @@ class IdempotencyApiTest extends ApiTest {
     Http keyed = api.with("Idempotency-Key", "k-2");
     assertThat(keyed.post("/v1/transfers", MOVE).status()).isEqualTo(201);
     Http.Response other =
-        keyed.post("/v1/transfers", Map.of("debitAccount", "user:a:points", "creditAccount", "user:b:points", "amount", 6, "asset", "POINTS"));
+        keyed.post(
+            "/v1/transfers",
+            Map.of(
+                "debitAccount",
+                "user:a:points",
+                "creditAccount",
+                "user:b:points",
+                "amount",
+                6,
+                "asset",
+                "POINTS"));
     assertThat(other.status()).isEqualTo(409);
     assertThat(other.code()).isEqualTo("idempotency_key_conflict");
   }
@@ -67,8 +92,11 @@ class IdempotencyApiTest extends ApiTest {
   void keysAreScopedToTheTenant() {
     funded("platform:points:issuance", "user:a:points", 100, "POINTS");
     openAccount("user:b:points", "POINTS", false);
-    assertThat(api.with("Idempotency-Key", "shared").post("/v1/transfers", MOVE).status()).isEqualTo(201);
-    Http other = new Http(port, newKey("o" + tenant, "ledger:read", "ledger:write")).with("Idempotency-Key", "shared");
+    assertThat(api.with("Idempotency-Key", "shared").post("/v1/transfers", MOVE).status())
+        .isEqualTo(201);
+    Http other =
+        new Http(port, newKey("o" + tenant, "ledger:read", "ledger:write"))
+            .with("Idempotency-Key", "shared");
     Http.Response response = other.post("/v1/transfers", MOVE);
     assertThat(response.header("Idempotent-Replayed")).isNull();
     assertThat(response.code()).isEqualTo("account_not_found");
@@ -76,7 +104,8 @@ class IdempotencyApiTest extends ApiTest {
 
   @Test
   void refusesAnIllFormedKey() {
-    Http.Response response = api.with("Idempotency-Key", "x".repeat(256)).post("/v1/transfers", MOVE);
+    Http.Response response =
+        api.with("Idempotency-Key", "x".repeat(256)).post("/v1/transfers", MOVE);
     assertThat(response.status()).isEqualTo(400);
     assertThat(response.code()).isEqualTo("validation_failed");
   }

@@ -21,8 +21,8 @@ import org.axonframework.eventhandling.TrackingToken;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The balance cache and the account statements. Runs in the processor's transaction, together
- * with its token update, so each event is applied exactly once.
+ * The balance cache and the account statements. Runs in the processor's transaction, together with
+ * its token update, so each event is applied exactly once.
  */
 @ProcessingGroup(BalanceProjection.NAME)
 public class BalanceProjection {
@@ -60,15 +60,33 @@ public class BalanceProjection {
   }
 
   @EventHandler
-  void on(AccountDebited event, TrackingToken token, @org.axonframework.eventhandling.Timestamp Instant at) {
+  void on(
+      AccountDebited event,
+      TrackingToken token,
+      @org.axonframework.eventhandling.Timestamp Instant at) {
     add(event.accountId(), "debits_posted", event.movement().amount(), token);
-    entry(event.accountId(), event.movement(), -event.movement().amount(), event.postedAfter(), token, at);
+    entry(
+        event.accountId(),
+        event.movement(),
+        -event.movement().amount(),
+        event.postedAfter(),
+        token,
+        at);
   }
 
   @EventHandler
-  void on(AccountCredited event, TrackingToken token, @org.axonframework.eventhandling.Timestamp Instant at) {
+  void on(
+      AccountCredited event,
+      TrackingToken token,
+      @org.axonframework.eventhandling.Timestamp Instant at) {
     add(event.accountId(), "credits_posted", event.movement().amount(), token);
-    entry(event.accountId(), event.movement(), event.movement().amount(), event.postedAfter(), token, at);
+    entry(
+        event.accountId(),
+        event.movement(),
+        event.movement().amount(),
+        event.postedAfter(),
+        token,
+        at);
   }
 
   @EventHandler
@@ -109,7 +127,11 @@ public class BalanceProjection {
   private void add(AccountId account, String column, long delta, TrackingToken token) {
     // column is one of four constants above, never input
     jdbc.update(
-        "UPDATE account_balance SET " + column + " = " + column + " + ?, last_position = ?"
+        "UPDATE account_balance SET "
+            + column
+            + " = "
+            + column
+            + " + ?, last_position = ?"
             + " WHERE tenant_id = ? AND address = ?",
         delta,
         Positions.of(token),
@@ -118,7 +140,12 @@ public class BalanceProjection {
   }
 
   private void entry(
-      AccountId account, Movement movement, long signedAmount, long balanceAfter, TrackingToken token, Instant at) {
+      AccountId account,
+      Movement movement,
+      long signedAmount,
+      long balanceAfter,
+      TrackingToken token,
+      Instant at) {
     jdbc.update(
         """
         INSERT INTO account_entry (tenant_id, address, position, transfer_id, counterparty, amount, balance_after,

@@ -23,13 +23,20 @@ public class LedgerQueries {
 
   public Optional<AccountRow> account(String tenant, String address) {
     return jdbc
-        .query("SELECT * FROM account_balance WHERE tenant_id = ? AND address = ?", ACCOUNT, tenant, address)
+        .query(
+            "SELECT * FROM account_balance WHERE tenant_id = ? AND address = ?",
+            ACCOUNT,
+            tenant,
+            address)
         .stream()
         .findFirst();
   }
 
-  /** Accounts whose address starts with {@code prefix} (and of {@code asset}, if given), by address. */
-  public Page<AccountRow> accounts(String tenant, String prefix, String asset, int limit, String cursor) {
+  /**
+   * Accounts whose address starts with {@code prefix} (and of {@code asset}, if given), by address.
+   */
+  public Page<AccountRow> accounts(
+      String tenant, String prefix, String asset, int limit, String cursor) {
     StringBuilder sql = new StringBuilder("SELECT * FROM account_balance WHERE tenant_id = ?");
     List<Object> args = new ArrayList<>(List.of(tenant));
     if (prefix != null && !prefix.isEmpty()) {
@@ -66,12 +73,17 @@ public class LedgerQueries {
   }
 
   public Optional<TransferRow> transfer(String tenant, String id) {
-    return jdbc.query("SELECT * FROM transfer WHERE tenant_id = ? AND id = ?", TRANSFER, tenant, id).stream()
+    return jdbc
+        .query("SELECT * FROM transfer WHERE tenant_id = ? AND id = ?", TRANSFER, tenant, id)
+        .stream()
         .findFirst();
   }
 
-  /** Transfers touching {@code account} (either side) and/or with {@code reference}, newest first. */
-  public Page<TransferRow> transfers(String tenant, String account, String reference, int limit, String cursor) {
+  /**
+   * Transfers touching {@code account} (either side) and/or with {@code reference}, newest first.
+   */
+  public Page<TransferRow> transfers(
+      String tenant, String account, String reference, int limit, String cursor) {
     StringBuilder sql = new StringBuilder("SELECT * FROM transfer WHERE tenant_id = ?");
     List<Object> args = new ArrayList<>(List.of(tenant));
     if (account != null) {
@@ -89,7 +101,10 @@ public class LedgerQueries {
     }
     sql.append(" ORDER BY created_position DESC LIMIT ?");
     args.add(limit + 1);
-    return Page.of(jdbc.query(sql.toString(), TRANSFER, args.toArray()), limit, t -> Long.toString(t.createdPosition()));
+    return Page.of(
+        jdbc.query(sql.toString(), TRANSFER, args.toArray()),
+        limit,
+        t -> Long.toString(t.createdPosition()));
   }
 
   public Optional<JournalEntryRow> journalEntry(String tenant, String id) {

@@ -7,6 +7,8 @@ final class Positions {
   private Positions() {}
 
   static long of(TrackingToken token) {
-    return token.position().orElseThrow(() -> new IllegalStateException("event without a position"));
+    return token
+        .position()
+        .orElseThrow(() -> new IllegalStateException("event without a position"));
   }
 }

@@ -1,5 +1,6 @@
 package dev.ledger.projections.ledger;
 
+import dev.ledger.core.shared.TransferId;
 import dev.ledger.core.transfer.TransferEvents.JournalEntryPosted;
 import dev.ledger.core.transfer.TransferEvents.PendingTransferExpired;
 import dev.ledger.core.transfer.TransferEvents.PendingTransferPosted;
@@ -8,7 +9,6 @@ import dev.ledger.core.transfer.TransferEvents.TransferPending;
 import dev.ledger.core.transfer.TransferEvents.TransferPosted;
 import dev.ledger.core.transfer.TransferSpec;
 import dev.ledger.core.transfer.TransferStatus;
-import dev.ledger.core.shared.TransferId;
 import dev.ledger.projections.support.Json;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -31,13 +31,27 @@ public class TransferProjection {
 
   @EventHandler
   void on(TransferPosted event, TrackingToken token) {
-    insert(event.transferId(), event.spec(), TransferStatus.POSTED, event.spec().amount(), event.postedAt(), null,
-        event.postedAt(), token);
+    insert(
+        event.transferId(),
+        event.spec(),
+        TransferStatus.POSTED,
+        event.spec().amount(),
+        event.postedAt(),
+        null,
+        event.postedAt(),
+        token);
   }
 
   @EventHandler
   void on(TransferPending event, TrackingToken token) {
-    insert(event.transferId(), event.spec(), TransferStatus.PENDING, 0, event.createdAt(), event.expiresAt(), null,
+    insert(
+        event.transferId(),
+        event.spec(),
+        TransferStatus.PENDING,
+        0,
+        event.createdAt(),
+        event.expiresAt(),
+        null,
         token);
   }
 
@@ -114,7 +128,8 @@ public class TransferProjection {
         position);
   }
 
-  private void close(TransferId id, TransferStatus status, long postedAmount, Instant at, TrackingToken token) {
+  private void close(
+      TransferId id, TransferStatus status, long postedAmount, Instant at, TrackingToken token) {
     jdbc.update(
         "UPDATE transfer SET status = ?, posted_amount = ?, closed_at = ?, last_position = ?"
             + " WHERE tenant_id = ? AND id = ?",

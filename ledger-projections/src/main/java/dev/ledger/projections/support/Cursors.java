@@ -8,7 +8,9 @@ public final class Cursors {
   private Cursors() {}
 
   public static String encode(String key) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(key.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(key.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Decodes a cursor, or throws {@link IllegalArgumentException} for one we did not issue. */

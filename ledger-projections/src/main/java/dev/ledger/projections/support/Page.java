@@ -9,7 +9,8 @@ import java.util.List;
  */
 public record Page<T>(List<T> data, String nextCursor) {
   /** Builds a page from {@code limit + 1} fetched rows: the extra row only says there is more. */
-  public static <T> Page<T> of(List<T> rows, int limit, java.util.function.Function<T, String> cursorOf) {
+  public static <T> Page<T> of(
+      List<T> rows, int limit, java.util.function.Function<T, String> cursorOf) {
     if (rows.size() <= limit) {
       return new Page<>(rows, null);
     }

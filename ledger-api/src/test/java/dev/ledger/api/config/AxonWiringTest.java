@@ -1,0 +1,131 @@
+package dev.ledger.api.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ledger.api.support.ApiTest;
+import dev.ledger.core.transfer.PendingTransferExpirySaga;
+import java.util.List;
+import java.util.Set;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.deadline.DeadlineManager;
+import org.axonframework.deadline.dbscheduler.DbSchedulerDeadlineManager;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.modelling.command.AggregateStreamCreationException;
+import org.axonframework.modelling.command.ConcurrencyException;
+import org.axonframework.modelling.saga.AssociationValue;
+import org.axonframework.modelling.saga.repository.SagaStore;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.json.JacksonSerializer;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Each trap DESIGN.md records for Axon 4 on Boot 4 with JDBC, checked by its behaviour so that its
+ * return fails a test: units of work in real transactions, PostgreSQL duplicate keys seen as
+ * concurrency conflicts, sagas stored in bytea, Jackson 2 serializers, pooled processors, persisted
+ * deadlines, and no update checker.
+ */
+class AxonWiringTest extends ApiTest {
+  @Autowired TransactionManager axonTransactionManager;
+  @Autowired EventStorageEngine storageEngine;
+  @Autowired SagaStore<Object> sagaStore;
+  @Autowired DeadlineManager deadlineManager;
+  @Autowired EventProcessingConfiguration processing;
+
+  @Autowired
+  @Qualifier("eventSerializer")
+  Serializer eventSerializer;
+
+  @Autowired
+  @Qualifier("serializer")
+  Serializer generalSerializer;
+
+  @Test
+  void unitsOfWorkRunInADatabaseTransaction() {
+    boolean[] active = new boolean[1];
+    axonTransactionManager.executeInTransaction(
+        () -> active[0] = TransactionSynchronizationManager.isActualTransactionActive());
+    assertThat(active[0])
+        .as("Axon without a Spring transaction manager runs without transactions")
+        .isTrue();
+  }
+
+  @Test
+  void aConcurrentAppendIsAConcurrencyConflictThatCanBeRetried() {
+    String aggregate = tenant + "/test/dup";
+    storageEngine.appendEvents(
+        List.of(new GenericDomainEventMessage<>("Test", aggregate, 0, "first")));
+    storageEngine.appendEvents(
+        List.of(new GenericDomainEventMessage<>("Test", aggregate, 1, "second")));
+    // without a resolver that knows 23505 both would be a generic, fatal EventStoreException
+    assertThatThrownBy(
+            () ->
+                storageEngine.appendEvents(
+                    List.of(new GenericDomainEventMessage<>("Test", aggregate, 1, "again"))))
+        .as("PostgreSQL's 23505 must be recognised as a duplicate key")
+        .isInstanceOf(ConcurrencyException.class);
+    assertThatThrownBy(
+            () ->
+                storageEngine.appendEvents(
+                    List.of(new GenericDomainEventMessage<>("Test", aggregate, 0, "again"))))
+        .isInstanceOf(AggregateStreamCreationException.class);
+    assertThat(ConflictRetryScheduler.isConflict(new AggregateStreamCreationException("race")))
+        .isTrue();
+    assertThat(ConflictRetryScheduler.isConflict(new ConcurrencyException("race"))).isTrue();
+    assertThat(ConflictRetryScheduler.isConflict(new IllegalStateException("bug"))).isFalse();
+  }
+
+  @Test
+  void sagasRoundTripThroughThePostgresSagaSchema() {
+    String sagaId = "saga-" + tenant;
+    var saga = new PendingTransferExpirySaga();
+    axonTransactionManager.executeInTransaction(
+        () ->
+            sagaStore.insertSaga(
+                PendingTransferExpirySaga.class,
+                sagaId,
+                saga,
+                Set.of(new AssociationValue("transferId", tenant + "/transfer/x"))));
+    var loaded =
+        axonTransactionManager.fetchInTransaction(
+            () -> sagaStore.loadSaga(PendingTransferExpirySaga.class, sagaId));
+    assertThat(loaded).isNotNull();
+    assertThat(loaded.saga()).isInstanceOf(PendingTransferExpirySaga.class);
+    assertThat(
+            axonTransactionManager.fetchInTransaction(
+                () ->
+                    sagaStore.findSagas(
+                        PendingTransferExpirySaga.class,
+                        new AssociationValue("transferId", tenant + "/transfer/x"))))
+        .containsExactly(sagaId);
+  }
+
+  @Test
+  void serializesWithJackson2AndPersistsDeadlinesWithDbScheduler() {
+    assertThat(eventSerializer).isInstanceOf(JacksonSerializer.class);
+    assertThat(generalSerializer).isInstanceOf(JacksonSerializer.class);
+    assertThat(deadlineManager).isInstanceOf(DbSchedulerDeadlineManager.class);
+  }
+
+  @Test
+  void projectionsRunInPooledStreamingProcessorsWithDeadLetterQueues() {
+    for (String name : List.of("balances", "transfers", "PendingTransferExpirySagaProcessor")) {
+      assertThat(processing.eventProcessor(name, PooledStreamingEventProcessor.class))
+          .as(name)
+          .isPresent();
+    }
+    assertThat(processing.deadLetterQueue("balances")).isPresent();
+    assertThat(processing.deadLetterQueue("transfers")).isPresent();
+  }
+
+  @Test
+  void theUpdateCheckerIsOff() {
+    assertThat(System.getProperty("axoniq.update-checker.disabled")).isEqualTo("true");
+  }
+}

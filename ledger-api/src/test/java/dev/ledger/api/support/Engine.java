@@ -1,0 +1,55 @@
+package dev.ledger.api.support;
+
+import dev.ledger.api.LedgerApplication;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** A whole engine started in this JVM, as {@code java -jar} would start it, for restart tests. */
+public final class Engine implements AutoCloseable {
+  private final ConfigurableApplicationContext context;
+
+  private Engine(ConfigurableApplicationContext context) {
+    this.context = context;
+  }
+
+  /** Starts an engine with these settings (plus a random port and the test admin key). */
+  public static Engine start(Map<String, String> settings) {
+    Map<String, Object> properties = new LinkedHashMap<>();
+    properties.put("server.port", "0");
+    properties.put("ledger.bootstrap-api-key", ApiTest.ADMIN_SECRET);
+    properties.putAll(settings);
+    return new Engine(
+        new SpringApplicationBuilder(LedgerApplication.class).properties(properties).run());
+  }
+
+  /** Settings for an engine on a database of its own on the test server. */
+  public static Map<String, String> onDatabase(String url) {
+    return Map.of(
+        "ledger.db.url",
+        url,
+        "ledger.db.user",
+        TestDatabases.user(),
+        "ledger.db.password",
+        TestDatabases.password());
+  }
+
+  public int port() {
+    return ((WebServerApplicationContext) context).getWebServer().getPort();
+  }
+
+  public Http admin() {
+    return new Http(port(), ApiTest.ADMIN_SECRET);
+  }
+
+  public <T> T bean(Class<T> type) {
+    return context.getBean(type);
+  }
+
+  @Override
+  public void close() {
+    context.close();
+  }
+}
