@@ -3,7 +3,7 @@
 
 CREATE TABLE account_balance (
     tenant_id        VARCHAR(64)  NOT NULL,
-    address          VARCHAR(256) NOT NULL,
+    address          VARCHAR(256) COLLATE "C" NOT NULL, -- byte order, so keyset paging is stable
     asset            VARCHAR(16)  NOT NULL,
     allow_negative   BOOLEAN      NOT NULL,
     frozen           BOOLEAN      NOT NULL DEFAULT false,

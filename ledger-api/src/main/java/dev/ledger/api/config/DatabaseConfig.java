@@ -21,7 +21,7 @@ public class DatabaseConfig {
     if (properties.db().url() != null) {
       return new EmbeddedDatabase(null);
     }
-    return new EmbeddedDatabase(EmbeddedPostgresServer.start(properties.dataDirectory()));
+    return new EmbeddedDatabase(EmbeddedPostgresServer.start(properties.dataDir()));
   }
 
   @Bean(destroyMethod = "close")

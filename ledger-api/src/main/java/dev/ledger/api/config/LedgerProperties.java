@@ -131,8 +131,4 @@ public record LedgerProperties(
       }
     }
   }
-
-  public Path dataDirectory() {
-    return dataDir;
-  }
 }

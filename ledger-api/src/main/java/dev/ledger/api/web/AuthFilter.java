@@ -19,7 +19,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * at once, on every node.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 20)
+@Order(Ordered.HIGHEST_PRECEDENCE + 10)
 public class AuthFilter extends OncePerRequestFilter {
   private final ApiKeys apiKeys;
 

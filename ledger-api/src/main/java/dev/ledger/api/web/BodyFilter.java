@@ -26,7 +26,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * webhook reads its own raw body and is left alone.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 10)
+@Order(Ordered.HIGHEST_PRECEDENCE + 20)
 public class BodyFilter extends OncePerRequestFilter {
   static final String ATTRIBUTE = BodyFilter.class.getName();
 

@@ -49,7 +49,7 @@ public class LedgerQueries {
       args.add(asset);
     }
     if (cursor != null) {
-      sql.append(" AND address > ?");
+      sql.append(" AND address COLLATE \"C\" > ?");
       args.add(Cursors.decode(cursor));
     }
     sql.append(" ORDER BY address COLLATE \"C\" LIMIT ?");
