@@ -1,6 +1,6 @@
 -- Invariant 7: events are never updated or deleted; corrections are new events. The database
 -- itself refuses, so no code path, script or operator mistake can rewrite history quietly.
--- (A superuser can still disable the trigger; the audit hash chain is what makes that visible.)
+-- (A superuser can still disable the trigger: database roles and backups are the defence there.)
 CREATE FUNCTION refuse_event_change() RETURNS trigger AS $$
 BEGIN
     RAISE EXCEPTION 'events are immutable: % on % is not allowed', TG_OP, TG_TABLE_NAME

@@ -15,10 +15,12 @@ import dev.ledger.core.transfer.TransferCommandHandler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.axonframework.commandhandling.SimpleCommandBus;
 import org.axonframework.commandhandling.AnnotationCommandHandlerAdapter;
+import org.axonframework.commandhandling.SimpleCommandBus;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
 import org.axonframework.eventhandling.EventMessage;
@@ -48,19 +50,21 @@ import org.axonframework.test.deadline.StubDeadlineManager;
  * event store, the expiry saga), in memory, so that a command that touches several aggregates can
  * be tested for exactly the events it records.
  *
- * <p>{@code AggregateTestFixture} hosts one aggregate type only, and this module's test classpath
- * lacks the Hamcrest and axon-configuration jars that Axon's fixtures and {@code DefaultConfigurer}
- * need; the wiring below is what {@code DefaultConfigurer} would build. The saga sees events the
- * way a tracking processor does: after the command's unit of work, one event per unit of work.
+ * <p>{@code AggregateTestFixture} hosts a single aggregate instance, while a transfer changes a
+ * transfer and two or more accounts in one unit of work; the wiring below is what {@code
+ * DefaultConfigurer} would build. The saga sees events the way a tracking processor does: after the
+ * command's unit of work, one event per unit of work.
  */
 public final class LedgerFixture {
   public static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
 
   private final MutableClock clock = new MutableClock(START);
   private final InMemoryEventStorageEngine storage = new InMemoryEventStorageEngine();
-  private final EmbeddedEventStore eventStore = EmbeddedEventStore.builder().storageEngine(storage).build();
+  private final EmbeddedEventStore eventStore =
+      EmbeddedEventStore.builder().storageEngine(storage).build();
   private final SimpleCommandBus commandBus = SimpleCommandBus.builder().build();
-  private final CommandGateway gateway = DefaultCommandGateway.builder().commandBus(commandBus).build();
+  private final CommandGateway gateway =
+      DefaultCommandGateway.builder().commandBus(commandBus).build();
   private final EventSourcingRepository<Account> accounts =
       EventSourcingRepository.builder(Account.class).eventStore(eventStore).build();
   private final EventSourcingRepository<Transfer> transfers =
@@ -74,8 +78,10 @@ public final class LedgerFixture {
   private long eventsSeenBySagas;
 
   public LedgerFixture() {
-    new AnnotationCommandHandlerAdapter<>(new AccountCommandHandler(accounts, clock)).subscribe(commandBus);
-    new AnnotationCommandHandlerAdapter<>(new TransferCommandHandler(accounts, transfers, entries, clock))
+    new AnnotationCommandHandlerAdapter<>(new AccountCommandHandler(accounts, clock))
+        .subscribe(commandBus);
+    new AnnotationCommandHandlerAdapter<>(
+            new TransferCommandHandler(accounts, transfers, entries, clock))
         .subscribe(commandBus);
     commandBus.registerDispatchInterceptor(
         messages ->
@@ -141,31 +147,36 @@ public final class LedgerFixture {
     Instant target = clock.instant().plus(duration);
     long before = storedEventCount();
     int commandsBefore = dispatched.size();
-    deadlines.advanceTimeTo(
-        target,
-        (scope, deadline) -> {
-          clock.set(deadlines.getCurrentDateTime());
-          ResultMessage<?> handled =
-              DefaultUnitOfWork.startAndGet(deadline)
-                  .executeWithResult(
-                      () -> {
-                        expirySagas.send(deadline, scope);
-                        return null;
-                      });
-          if (handled.isExceptional()) {
-            throw new AssertionError("the deadline handler failed", handled.exceptionResult());
-          }
-          runExpirySagas();
-        });
+    Optional<Instant> due;
+    while ((due = nextDeadlineUpTo(target)).isPresent()) {
+      Instant firesAt = due.get().isAfter(clock.instant()) ? due.get() : clock.instant();
+      clock.set(firesAt);
+      // The stub runs each deadline in a unit of work of its own, as a deadline manager does; the
+      // events it causes are stored when that unit of work commits, and only then seen by sagas.
+      deadlines.advanceTimeTo(due.get(), (scope, deadline) -> expirySagas.send(deadline, scope));
+      runExpirySagas();
+    }
+    deadlines.advanceTimeTo(target, (scope, deadline) -> {});
     clock.set(target);
     return new TimePassed(
         List.copyOf(dispatched.subList(commandsBefore, dispatched.size())),
         payloads(storage.readEvents(null, false).skip(before).toList()));
   }
 
+  private Optional<Instant> nextDeadlineUpTo(Instant target) {
+    return deadlines.getScheduledDeadlines().stream()
+        .map(ScheduledDeadlineInfo::getScheduleTime)
+        .min(Comparator.naturalOrder())
+        .filter(time -> !time.isAfter(target));
+  }
+
   /** The payloads of every event of one aggregate, oldest first. */
   public List<Object> eventsOf(Object aggregateId) {
-    return eventStore.readEvents(aggregateId.toString()).asStream().map(e -> (Object) e.getPayload()).toList();
+    return eventStore
+        .readEvents(aggregateId.toString())
+        .asStream()
+        .map(e -> (Object) e.getPayload())
+        .toList();
   }
 
   /** The payloads of every event recorded, in order. */
@@ -175,7 +186,12 @@ public final class LedgerFixture {
 
   /** The sequence number of the aggregate's latest stored event, or -1 if it has none. */
   public long lastSequenceOf(String aggregateId) {
-    return eventStore.readEvents(aggregateId).asStream().mapToLong(e -> e.getSequenceNumber()).max().orElse(-1);
+    return eventStore
+        .readEvents(aggregateId)
+        .asStream()
+        .mapToLong(e -> e.getSequenceNumber())
+        .max()
+        .orElse(-1);
   }
 
   /** The account as its events rebuild it. */
@@ -189,7 +205,8 @@ public final class LedgerFixture {
 
   /** Runs a read in its own unit of work, which repositories require. */
   public <T> T read(Callable<T> read) {
-    ResultMessage<T> result = DefaultUnitOfWork.startAndGet(GenericMessage.asMessage("read")).executeWithResult(read);
+    ResultMessage<T> result =
+        DefaultUnitOfWork.startAndGet(GenericMessage.asMessage("read")).executeWithResult(read);
     if (result.isExceptional()) {
       throw new AssertionError("read failed", result.exceptionResult());
     }
@@ -203,7 +220,9 @@ public final class LedgerFixture {
   /** How many expiry sagas are still waiting on this transfer. */
   public int activeExpirySagas(TransferId transferId) {
     return sagaStore
-        .findSagas(PendingTransferExpirySaga.class, new AssociationValue("transferId", transferId.toString()))
+        .findSagas(
+            PendingTransferExpirySaga.class,
+            new AssociationValue("transferId", transferId.toString()))
         .size();
   }
 
@@ -223,7 +242,8 @@ public final class LedgerFixture {
                     return null;
                   });
       if (handled.isExceptional()) {
-        throw new AssertionError("the expiry saga failed on " + event.getPayload(), handled.exceptionResult());
+        throw new AssertionError(
+            "the expiry saga failed on " + event.getPayload(), handled.exceptionResult());
       }
     }
   }

@@ -46,6 +46,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
           EmbeddedPostgres.builder()
               .setDataDirectory(directory)
               .setCleanDataDirectory(false)
+              // stopped by the Spring context, after everything that uses it; a JVM hook of its
+              // own would stop it while Axon's processors are still writing
+              .setRegisterShutdownHook(false)
               .setPort(freePort())
               .setPGStartupWait(Duration.ofSeconds(60))
               .setServerConfig("max_connections", "200")

@@ -23,7 +23,9 @@ public record LedgerProperties(
     String bootstrapApiKey,
     Map<String, Integer> assets,
     @DefaultValue Http http,
-    @DefaultValue Commands commands) {
+    @DefaultValue Commands commands,
+    @DefaultValue Stripe stripe,
+    @DefaultValue Investments investments) {
 
   public static final Map<String, Integer> BUILT_IN_ASSETS =
       Map.of("POINTS", 0, "COINS", 0, "USD", 2, "EUR", 2, "GBP", 2);
@@ -40,7 +42,9 @@ public record LedgerProperties(
     Map<String, Integer> all = new LinkedHashMap<>(BUILT_IN_ASSETS);
     if (assets != null) {
       assets.forEach(
-          (code, scale) -> {
+          (key, scale) -> {
+            // environment variables arrive lower-cased (LEDGER_ASSETS_BTC → ledger.assets.btc)
+            String code = key.toUpperCase(java.util.Locale.ROOT);
             if (!dev.ledger.core.shared.AssetCode.isValid(code)) {
               throw new LedgerConfigurationException(
                   "LEDGER_ASSETS_" + code, "is not an asset code [A-Z][A-Z0-9_]{0,15}");
@@ -108,6 +112,96 @@ public record LedgerProperties(
       if (idempotencyKeyRetention.compareTo(Duration.ofHours(24)) < 0) {
         throw new LedgerConfigurationException(
             "LEDGER_HTTP_IDEMPOTENCY_KEY_RETENTION", "must be at least 24 hours");
+      }
+    }
+  }
+
+  /**
+   * Stripe, both ways. Without a secret key every command that needs Stripe answers {@code 503
+   * unavailable}; without a webhook secret every webhook is refused.
+   *
+   * @param apiBase where the Stripe API is (tests point it at a local fake)
+   * @param maxNetworkRetries stripe-java's own retries of a failed call, with the same idempotency
+   *     key
+   * @param webhookToleranceSeconds how old, or how far in the future, a signed webhook may be
+   * @param webhookBodySizeMaxBytes the largest webhook accepted
+   * @param inboxAttemptsMax processing attempts of a stored webhook before it is parked as a dead
+   *     letter
+   * @param inboxBackoffBase the wait after the first failed attempt; it doubles with each further
+   *     one
+   * @param inboxBackoffMax the longest wait between two attempts
+   * @param inboxBatchSize webhooks taken per poll
+   * @param inboxPollInterval how often the inbox is polled for work
+   * @param referenceGrace how long a webhook whose resource does not exist (yet) is retried before
+   *     it is rejected as unknown
+   */
+  public record Stripe(
+      String secretKey,
+      String webhookSecret,
+      @DefaultValue("https://api.stripe.com") String apiBase,
+      @DefaultValue("2") int maxNetworkRetries,
+      @DefaultValue("300") long webhookToleranceSeconds,
+      @DefaultValue("65536") int webhookBodySizeMaxBytes,
+      @DefaultValue("8") int inboxAttemptsMax,
+      @DefaultValue("1s") Duration inboxBackoffBase,
+      @DefaultValue("10m") Duration inboxBackoffMax,
+      @DefaultValue("20") int inboxBatchSize,
+      @DefaultValue("250ms") Duration inboxPollInterval,
+      @DefaultValue("2m") Duration referenceGrace) {
+    public Stripe {
+      secretKey = secretKey == null || secretKey.isBlank() ? null : secretKey;
+      webhookSecret = webhookSecret == null || webhookSecret.isBlank() ? null : webhookSecret;
+      if (!apiBase.startsWith("https://") && !apiBase.startsWith("http://")) {
+        throw new LedgerConfigurationException("LEDGER_STRIPE_API_BASE", "must be an http(s) URL");
+      }
+      if (maxNetworkRetries < 0 || maxNetworkRetries > 10) {
+        throw new LedgerConfigurationException(
+            "LEDGER_STRIPE_MAX_NETWORK_RETRIES", "must be between 0 and 10");
+      }
+      if (webhookToleranceSeconds < 1 || webhookToleranceSeconds > 3600) {
+        throw new LedgerConfigurationException(
+            "LEDGER_STRIPE_WEBHOOK_TOLERANCE_SECONDS", "must be between 1 and 3600");
+      }
+      if (webhookBodySizeMaxBytes < 1024 || webhookBodySizeMaxBytes > 1_048_576) {
+        throw new LedgerConfigurationException(
+            "LEDGER_STRIPE_WEBHOOK_BODY_SIZE_MAX_BYTES", "must be between 1024 and 1048576");
+      }
+      if (inboxAttemptsMax < 1 || inboxAttemptsMax > 100) {
+        throw new LedgerConfigurationException(
+            "LEDGER_STRIPE_INBOX_ATTEMPTS_MAX", "must be between 1 and 100");
+      }
+      if (inboxBackoffBase.isNegative()
+          || inboxBackoffBase.isZero()
+          || inboxBackoffMax.compareTo(inboxBackoffBase) < 0) {
+        throw new LedgerConfigurationException(
+            "LEDGER_STRIPE_INBOX_BACKOFF_BASE",
+            "must be positive and at most LEDGER_STRIPE_INBOX_BACKOFF_MAX");
+      }
+      if (inboxBatchSize < 1 || inboxBatchSize > 500) {
+        throw new LedgerConfigurationException(
+            "LEDGER_STRIPE_INBOX_BATCH_SIZE", "must be between 1 and 500");
+      }
+      if (inboxPollInterval.toMillis() < 10) {
+        throw new LedgerConfigurationException(
+            "LEDGER_STRIPE_INBOX_POLL_INTERVAL", "must be at least 10ms");
+      }
+      if (referenceGrace.isNegative()) {
+        throw new LedgerConfigurationException(
+            "LEDGER_STRIPE_REFERENCE_GRACE", "must not be negative");
+      }
+    }
+  }
+
+  /**
+   * Investments.
+   *
+   * @param paymentTimeout how long an investment waits for its payment before it expires
+   */
+  public record Investments(@DefaultValue("24h") Duration paymentTimeout) {
+    public Investments {
+      if (paymentTimeout.toSeconds() < 1 || paymentTimeout.compareTo(Duration.ofDays(30)) > 0) {
+        throw new LedgerConfigurationException(
+            "ledger.investments.payment-timeout", "must be between 1 second and 30 days");
       }
     }
   }

@@ -14,7 +14,7 @@ public class LedgerStartupFailureAnalyzer
             + (cause.getCause() == null ? "" : " (" + cause.getCause() + ")"),
         "Correct "
             + cause.setting()
-            + " (see the Configuration table in API.md and docs/operations.md) and start again.",
+            + " (see the configuration table in README.md) and start again.",
         cause);
   }
 }

@@ -80,7 +80,9 @@ public class AccountsController {
     AccountState state =
         commands.send(new OpenAccount(accountId(id), asset, allowNegative, metadata));
     return ResponseEntity.status(state.created() ? HttpStatus.CREATED : HttpStatus.OK)
-        .body(Views.account(state, positions.of(java.util.List.of(state.lastEvent()))));
+        .body(
+            Views.account(
+                state, positions.answered(java.util.List.of(state.lastEvent()), state.created())));
   }
 
   @GetMapping("/{id}")

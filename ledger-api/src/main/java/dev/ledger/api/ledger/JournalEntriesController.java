@@ -86,7 +86,9 @@ public class JournalEntriesController {
             new PostJournalEntry(
                 JournalEntryId.of(tenant, entryId), postings, code, reference, metadata));
     return ResponseEntity.status(result.created() ? HttpStatus.CREATED : HttpStatus.OK)
-        .body(Views.journalEntry(result.entry(), positions.of(result.events())));
+        .body(
+            Views.journalEntry(
+                result.entry(), positions.answered(result.events(), result.created())));
   }
 
   @GetMapping("/{id}")
@@ -102,8 +104,7 @@ public class JournalEntriesController {
         queries
             .journalEntry(RequestContext.current().tenant(), id)
             .orElseThrow(
-                () ->
-                    new ApiException(HttpStatus.NOT_FOUND, "not_found", "no journal entry " + id));
+                () -> ApiException.notFound("journal_entry_not_found", "no journal entry " + id));
     return Views.journalEntry(row, position);
   }
 }

@@ -49,6 +49,21 @@ public class Positions {
     this.maxWait = properties.http().minPositionWait();
   }
 
+  /** The position of the newest committed event (0 when there is none). */
+  public long head() {
+    Long head = jdbc.queryForObject("SELECT max(global_index) FROM domain_event_entry", Long.class);
+    return head == null ? 0 : head;
+  }
+
+  /**
+   * The position a command's answer carries: that of its latest event, or, when the command changed
+   * nothing (an identical repeat), the head, which is at or after every event of the original
+   * command, so that a read at it sees them all.
+   */
+  public long answered(List<EventRef> events, boolean changed) {
+    return changed ? of(events) : Math.max(of(events), head());
+  }
+
   /** The global position of the latest of these events (they are committed). */
   public long of(List<EventRef> events) {
     List<EventRef> refs = events.stream().filter(Objects::nonNull).toList();
@@ -92,6 +107,9 @@ public class Positions {
    * rolled-back transactions have no event and so never hold a read back.
    */
   boolean hasProcessed(String processor, long position) {
+    if (head() < position) {
+      return false; // not written yet: a client may only ask for positions it was given
+    }
     List<SegmentToken> tokens = tokens(processor);
     if (tokens.isEmpty()) {
       return false;

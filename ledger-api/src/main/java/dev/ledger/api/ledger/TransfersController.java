@@ -75,7 +75,9 @@ public class TransfersController {
     TransferResult result =
         commands.send(new PostTransfer(TransferId.of(tenant, id), parsed.spec()));
     return ResponseEntity.status(result.created() ? HttpStatus.CREATED : HttpStatus.OK)
-        .body(Views.transfer(result.transfer(), positions.of(result.events())));
+        .body(
+            Views.transfer(
+                result.transfer(), positions.answered(result.events(), result.created())));
   }
 
   @PostMapping("/{id}/post")
@@ -129,7 +131,7 @@ public class TransfersController {
       try {
         TransferResult outcome =
             commands.send(new PostTransfer(TransferId.of(tenant, parsed.id()), parsed.spec()));
-        long at = positions.of(outcome.events());
+        long at = positions.answered(outcome.events(), outcome.created());
         position = Math.max(position, at);
         result.put("status", outcome.created() ? "created" : "exists");
         result.put("transfer", Views.transfer(outcome.transfer(), at));

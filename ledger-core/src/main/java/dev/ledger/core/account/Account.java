@@ -23,10 +23,10 @@ import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
 
 /**
- * An account decides every movement of its own balance. One that does not allow negative
- * balances never lets {@code available} fall below zero: the check and the event happen while
- * Axon holds the aggregate's lock, and a concurrent append on another node fails on the event
- * store's unique (aggregate, sequence) key and is retried.
+ * An account decides every movement of its own balance. One that does not allow negative balances
+ * never lets {@code available} fall below zero: the check and the event happen while Axon holds the
+ * aggregate's lock, and a concurrent append on another node fails on the event store's unique
+ * (aggregate, sequence) key and is retried.
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
 public class Account {
@@ -46,7 +46,11 @@ public class Account {
   Account(OpenAccount command, Clock clock) {
     apply(
         new AccountOpened(
-            command.accountId(), command.asset(), command.allowNegative(), command.metadata(), clock.instant()));
+            command.accountId(),
+            command.asset(),
+            command.allowNegative(),
+            command.metadata(),
+            clock.instant()));
   }
 
   /** Creates an account; used by {@link AccountCommandHandler}, which owns the id check. */
@@ -144,7 +148,8 @@ public class Account {
 
   private void rejectIfFrozen() {
     if (frozen) {
-      throw new LedgerRejection(Rejection.ACCOUNT_FROZEN, "account " + accountId.address() + " is frozen");
+      throw new LedgerRejection(
+          Rejection.ACCOUNT_FROZEN, "account " + accountId.address() + " is frozen");
     }
   }
 
@@ -161,7 +166,8 @@ public class Account {
       return operation.get();
     } catch (ArithmeticException overflow) {
       throw new LedgerRejection(
-          Rejection.BALANCE_OVERFLOW, "the balance of " + accountId.address() + " would overflow 64 bits");
+          Rejection.BALANCE_OVERFLOW,
+          "the balance of " + accountId.address() + " would overflow 64 bits");
     }
   }
 

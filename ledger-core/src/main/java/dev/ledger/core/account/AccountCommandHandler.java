@@ -12,9 +12,9 @@ import org.axonframework.modelling.command.Aggregate;
 import org.axonframework.modelling.command.Repository;
 
 /**
- * Opens, freezes and unfreezes accounts. Opening lives here rather than in an aggregate
- * constructor so that a repeat with the same id can be compared with what exists: identical is
- * an answer, different is {@link Rejection#ID_CONFLICT}.
+ * Opens, freezes and unfreezes accounts. Opening lives here rather than in an aggregate constructor
+ * so that a repeat with the same id can be compared with what exists: identical is an answer,
+ * different is {@link Rejection#ID_CONFLICT}.
  */
 public class AccountCommandHandler {
   private final Repository<Account> accounts;
@@ -31,7 +31,8 @@ public class AccountCommandHandler {
     if (existing.isPresent()) {
       if (!existing.get().invoke(account -> account.isDescribedBy(command))) {
         throw new LedgerRejection(
-            Rejection.ID_CONFLICT, "account " + command.accountId().address() + " exists with other content");
+            Rejection.ID_CONFLICT,
+            "account " + command.accountId().address() + " exists with other content");
       }
       return AccountState.of(existing.get(), false);
     }

@@ -11,7 +11,8 @@ public final class AccountCommands {
    * Opens an account. Repeating it with the same content answers with the account as it is;
    * different content is {@code ID_CONFLICT}.
    */
-  public record OpenAccount(AccountId accountId, String asset, boolean allowNegative, Map<String, String> metadata) {
+  public record OpenAccount(
+      AccountId accountId, String asset, boolean allowNegative, Map<String, String> metadata) {
     public OpenAccount {
       metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
     }

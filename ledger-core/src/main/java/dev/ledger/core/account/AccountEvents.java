@@ -23,7 +23,11 @@ public final class AccountEvents {
 
   /** An account exists from here on, with a zero balance. */
   public record AccountOpened(
-      AccountId accountId, String asset, boolean allowNegative, Map<String, String> metadata, Instant openedAt)
+      AccountId accountId,
+      String asset,
+      boolean allowNegative,
+      Map<String, String> metadata,
+      Instant openedAt)
       implements AccountEvent {}
 
   public record AccountFrozen(AccountId accountId, String reason) implements AccountEvent {}
@@ -35,26 +39,30 @@ public final class AccountEvents {
    *
    * @param postedAfter the posted balance (credits minus debits) after this debit
    */
-  public record AccountDebited(AccountId accountId, Movement movement, long postedAfter) implements AccountEvent {}
+  public record AccountDebited(AccountId accountId, Movement movement, long postedAfter)
+      implements AccountEvent {}
 
   /**
    * Value entered the account.
    *
    * @param postedAfter the posted balance (credits minus debits) after this credit
    */
-  public record AccountCredited(AccountId accountId, Movement movement, long postedAfter) implements AccountEvent {}
+  public record AccountCredited(AccountId accountId, Movement movement, long postedAfter)
+      implements AccountEvent {}
 
   /** A pending transfer holds {@code movement.amount} of the account's available balance. */
-  public record AccountDebitReserved(AccountId accountId, Movement movement) implements AccountEvent {}
+  public record AccountDebitReserved(AccountId accountId, Movement movement)
+      implements AccountEvent {}
 
   /** A pending transfer will credit {@code movement.amount} if it is posted. */
-  public record AccountCreditReserved(AccountId accountId, Movement movement) implements AccountEvent {}
+  public record AccountCreditReserved(AccountId accountId, Movement movement)
+      implements AccountEvent {}
 
   /** A pending debit was posted, voided or expired: its hold is gone. */
   public record AccountDebitReservationReleased(AccountId accountId, String transferId, long amount)
       implements AccountEvent {}
 
   /** A pending credit was posted, voided or expired. */
-  public record AccountCreditReservationReleased(AccountId accountId, String transferId, long amount)
-      implements AccountEvent {}
+  public record AccountCreditReservationReleased(
+      AccountId accountId, String transferId, long amount) implements AccountEvent {}
 }

@@ -22,7 +22,8 @@ public record AccountState(
     boolean created,
     EventRef lastEvent) {
 
-  static AccountState of(org.axonframework.modelling.command.Aggregate<Account> aggregate, boolean created) {
+  static AccountState of(
+      org.axonframework.modelling.command.Aggregate<Account> aggregate, boolean created) {
     return aggregate.invoke(
         account ->
             new AccountState(

@@ -9,7 +9,8 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * <p>{@code posted} is credits minus debits posted; {@code available} is posted minus pending
  * debits, the amount an account may still spend.
  */
-public record Balance(long debitsPosted, long creditsPosted, long debitsPending, long creditsPending) {
+public record Balance(
+    long debitsPosted, long creditsPosted, long debitsPending, long creditsPending) {
   public static final Balance ZERO = new Balance(0, 0, 0, 0);
 
   @JsonIgnore
@@ -23,32 +24,41 @@ public record Balance(long debitsPosted, long creditsPosted, long debitsPending,
   }
 
   public Balance afterDebit(long amount) {
-    Balance next = new Balance(Math.addExact(debitsPosted, amount), creditsPosted, debitsPending, creditsPending);
+    Balance next =
+        new Balance(
+            Math.addExact(debitsPosted, amount), creditsPosted, debitsPending, creditsPending);
     next.available(); // the derived figures must stay representable too
     return next;
   }
 
   public Balance afterCredit(long amount) {
-    Balance next = new Balance(debitsPosted, Math.addExact(creditsPosted, amount), debitsPending, creditsPending);
+    Balance next =
+        new Balance(
+            debitsPosted, Math.addExact(creditsPosted, amount), debitsPending, creditsPending);
     next.available();
     return next;
   }
 
   public Balance afterDebitReserved(long amount) {
-    Balance next = new Balance(debitsPosted, creditsPosted, Math.addExact(debitsPending, amount), creditsPending);
+    Balance next =
+        new Balance(
+            debitsPosted, creditsPosted, Math.addExact(debitsPending, amount), creditsPending);
     next.available();
     return next;
   }
 
   public Balance afterCreditReserved(long amount) {
-    return new Balance(debitsPosted, creditsPosted, debitsPending, Math.addExact(creditsPending, amount));
+    return new Balance(
+        debitsPosted, creditsPosted, debitsPending, Math.addExact(creditsPending, amount));
   }
 
   public Balance afterDebitReservationReleased(long amount) {
-    return new Balance(debitsPosted, creditsPosted, Math.subtractExact(debitsPending, amount), creditsPending);
+    return new Balance(
+        debitsPosted, creditsPosted, Math.subtractExact(debitsPending, amount), creditsPending);
   }
 
   public Balance afterCreditReservationReleased(long amount) {
-    return new Balance(debitsPosted, creditsPosted, debitsPending, Math.subtractExact(creditsPending, amount));
+    return new Balance(
+        debitsPosted, creditsPosted, debitsPending, Math.subtractExact(creditsPending, amount));
   }
 }

@@ -9,7 +9,8 @@ package dev.ledger.core.account;
  * @param code the client's classification of the movement, or null
  * @param reference the client's reference, or null
  */
-public record Movement(String transferId, String counterparty, long amount, String code, String reference) {
+public record Movement(
+    String transferId, String counterparty, long amount, String code, String reference) {
   public Movement {
     if (amount <= 0) {
       throw new IllegalArgumentException("a movement's amount is positive");

@@ -14,8 +14,6 @@ public final class AccountAddress {
   private AccountAddress() {}
 
   public static boolean isValid(String address) {
-    return address != null
-        && address.length() <= MAX_LENGTH
-        && FORMAT.matcher(address).matches();
+    return address != null && address.length() <= MAX_LENGTH && FORMAT.matcher(address).matches();
   }
 }

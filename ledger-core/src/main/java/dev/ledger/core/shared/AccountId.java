@@ -1,8 +1,8 @@
 package dev.ledger.core.shared;
 
 /**
- * An account, identified by its tenant and address. {@link #toString()} is the aggregate
- * identifier in the event store: {@code tenant/account/address}.
+ * An account, identified by its tenant and address. {@link #toString()} is the aggregate identifier
+ * in the event store: {@code tenant/account/address}.
  */
 public record AccountId(TenantId tenant, String address) implements Comparable<AccountId> {
   public AccountId {

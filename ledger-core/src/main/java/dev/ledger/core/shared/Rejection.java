@@ -1,8 +1,9 @@
 package dev.ledger.core.shared;
 
 /**
- * Every business rule a command can break, in order of precedence. Each maps to one stable error
- * code in the HTTP API ({@link #code()}).
+ * Every business rule a command can break. For {@code PostTransfer} they are checked in this order
+ * of precedence (an unknown transfer is reported before anything about the amount). Each maps to
+ * one stable error code in the HTTP API ({@link #code()}).
  */
 public enum Rejection {
   AMOUNT_MUST_BE_POSITIVE,

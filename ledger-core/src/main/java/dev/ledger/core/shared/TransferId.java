@@ -1,8 +1,8 @@
 package dev.ledger.core.shared;
 
 /**
- * A transfer, identified by its tenant and its client- or server-chosen id. {@link #toString()}
- * is the aggregate identifier: {@code tenant/transfer/id}.
+ * A transfer, identified by its tenant and its client- or server-chosen id. {@link #toString()} is
+ * the aggregate identifier: {@code tenant/transfer/id}.
  */
 public record TransferId(TenantId tenant, String id) {
   public TransferId {

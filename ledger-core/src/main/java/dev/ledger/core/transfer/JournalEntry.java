@@ -25,7 +25,12 @@ public class JournalEntry {
   private JournalEntry(PostJournalEntry command, Instant now) {
     apply(
         new JournalEntryPosted(
-            command.entryId(), command.postings(), command.code(), command.reference(), command.metadata(), now));
+            command.entryId(),
+            command.postings(),
+            command.code(),
+            command.reference(),
+            command.metadata(),
+            now));
   }
 
   static JournalEntry create(PostJournalEntry command, Instant now) {

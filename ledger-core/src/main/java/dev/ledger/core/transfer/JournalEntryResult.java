@@ -5,4 +5,5 @@ import dev.ledger.core.transfer.TransferEvents.JournalEntryPosted;
 import java.util.List;
 
 /** The answer to {@code PostJournalEntry}; see {@link TransferResult} for the fields. */
-public record JournalEntryResult(JournalEntryPosted entry, boolean created, List<EventRef> events) {}
+public record JournalEntryResult(
+    JournalEntryPosted entry, boolean created, List<EventRef> events) {}

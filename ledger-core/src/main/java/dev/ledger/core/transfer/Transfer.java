@@ -17,8 +17,8 @@ import org.axonframework.modelling.command.AggregateIdentifier;
 
 /**
  * A transfer's identity and life cycle. Its existence is what makes a transfer id take effect at
- * most once: a second creation with the same id fails on the event store's unique key. The
- * balances themselves live in the two {@code Account}s, changed in the same unit of work.
+ * most once: a second creation with the same id fails on the event store's unique key. The balances
+ * themselves live in the two {@code Account}s, changed in the same unit of work.
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
 public class Transfer {
@@ -37,7 +37,8 @@ public class Transfer {
 
   private Transfer(TransferId transferId, TransferSpec spec, Instant now) {
     if (spec.pending()) {
-      Instant expiresAt = spec.timeoutSeconds() == null ? null : now.plusSeconds(spec.timeoutSeconds());
+      Instant expiresAt =
+          spec.timeoutSeconds() == null ? null : now.plusSeconds(spec.timeoutSeconds());
       apply(new TransferPending(transferId, spec, now, expiresAt));
     } else {
       apply(new TransferPosted(transferId, spec, now));
@@ -52,7 +53,8 @@ public class Transfer {
     requirePending(now);
     if (amount > spec.amount()) {
       throw new LedgerRejection(
-          Rejection.AMOUNT_EXCEEDS_PENDING, "at most " + spec.amount() + " can be posted from this transfer");
+          Rejection.AMOUNT_EXCEEDS_PENDING,
+          "at most " + spec.amount() + " can be posted from this transfer");
     }
     apply(new PendingTransferPosted(transferId, amount, now));
   }
@@ -64,7 +66,7 @@ public class Transfer {
 
   /** Expires the transfer if it is still pending; answers whether it did. */
   boolean expire(Instant now) {
-    if (status != TransferStatus.PENDING) {
+    if (status != TransferStatus.PENDING || expiresAt == null) {
       return false;
     }
     apply(new PendingTransferExpired(transferId, now));
@@ -73,10 +75,12 @@ public class Transfer {
 
   private void requirePending(Instant now) {
     if (status != TransferStatus.PENDING) {
-      throw new LedgerRejection(Rejection.INVALID_STATE, "transfer " + transferId.id() + " is " + status);
+      throw new LedgerRejection(
+          Rejection.INVALID_STATE, "transfer " + transferId.id() + " is " + status);
     }
     if (expiresAt != null && !now.isBefore(expiresAt)) {
-      throw new LedgerRejection(Rejection.INVALID_STATE, "transfer " + transferId.id() + " has expired");
+      throw new LedgerRejection(
+          Rejection.INVALID_STATE, "transfer " + transferId.id() + " has expired");
     }
   }
 

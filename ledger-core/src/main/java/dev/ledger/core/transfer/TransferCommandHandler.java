@@ -5,6 +5,7 @@ import dev.ledger.core.account.Movement;
 import dev.ledger.core.shared.AccountId;
 import dev.ledger.core.shared.Aggregates;
 import dev.ledger.core.shared.EventRef;
+import dev.ledger.core.shared.Invariants;
 import dev.ledger.core.shared.LedgerRejection;
 import dev.ledger.core.shared.Rejection;
 import dev.ledger.core.shared.TenantId;
@@ -27,16 +28,16 @@ import org.axonframework.modelling.command.Aggregate;
 import org.axonframework.modelling.command.Repository;
 
 /**
- * Decides every movement between accounts. Each command changes the transfer (or journal entry)
- * and all the accounts it touches in one unit of work, so their events are committed in one
- * database transaction or not at all. Accounts are loaded in sorted id order: Axon locks each
- * aggregate it loads, and A→B beside B→A would otherwise deadlock.
+ * Decides every movement between accounts. Each command changes the transfer (or journal entry) and
+ * all the accounts it touches in one unit of work, so their events are committed in one database
+ * transaction or not at all. Accounts are loaded in sorted id order: Axon locks each aggregate it
+ * loads, and A→B beside B→A would otherwise deadlock.
  *
  * <p>Rejections, in order of precedence: {@code AMOUNT_MUST_BE_POSITIVE}, {@code
- * ACCOUNTS_MUST_DIFFER}, {@code ACCOUNT_NOT_FOUND}, {@code ASSET_MISMATCH}, {@code
- * ACCOUNT_FROZEN}, {@code INSUFFICIENT_FUNDS}, {@code BALANCE_OVERFLOW}; for a repeated id with
- * other content {@code ID_CONFLICT}; for pending operations {@code TRANSFER_NOT_FOUND}, {@code
- * INVALID_STATE}, {@code AMOUNT_EXCEEDS_PENDING}.
+ * ACCOUNTS_MUST_DIFFER}, {@code ACCOUNT_NOT_FOUND}, {@code ASSET_MISMATCH}, {@code ACCOUNT_FROZEN},
+ * {@code INSUFFICIENT_FUNDS}, {@code BALANCE_OVERFLOW}; for a repeated id with other content {@code
+ * ID_CONFLICT}; for pending operations {@code TRANSFER_NOT_FOUND}, {@code INVALID_STATE}, {@code
+ * AMOUNT_EXCEEDS_PENDING}.
  */
 public class TransferCommandHandler {
   private final Repository<Account> accounts;
@@ -45,7 +46,10 @@ public class TransferCommandHandler {
   private final Clock clock;
 
   public TransferCommandHandler(
-      Repository<Account> accounts, Repository<Transfer> transfers, Repository<JournalEntry> entries, Clock clock) {
+      Repository<Account> accounts,
+      Repository<Transfer> transfers,
+      Repository<JournalEntry> entries,
+      Clock clock) {
     this.accounts = accounts;
     this.transfers = transfers;
     this.entries = entries;
@@ -59,13 +63,19 @@ public class TransferCommandHandler {
       return repeat(existing.get(), command.spec());
     }
     TransferSpec spec = command.spec();
+    Invariants.check(
+        spec.debitAccount().tenant().equals(command.transferId().tenant())
+            && spec.creditAccount().tenant().equals(command.transferId().tenant()),
+        "a transfer moves value between accounts of its own tenant");
     if (spec.amount() <= 0) {
       throw new LedgerRejection(Rejection.AMOUNT_MUST_BE_POSITIVE, "amount must be positive");
     }
     if (spec.debitAccount().equals(spec.creditAccount())) {
-      throw new LedgerRejection(Rejection.ACCOUNTS_MUST_DIFFER, "debit and credit account must differ");
+      throw new LedgerRejection(
+          Rejection.ACCOUNTS_MUST_DIFFER, "debit and credit account must differ");
     }
-    Map<AccountId, Aggregate<Account>> loaded = loadSorted(List.of(spec.debitAccount(), spec.creditAccount()));
+    Map<AccountId, Aggregate<Account>> loaded =
+        loadSorted(List.of(spec.debitAccount(), spec.creditAccount()));
     Aggregate<Account> debit = loaded.get(spec.debitAccount());
     Aggregate<Account> credit = loaded.get(spec.creditAccount());
     requireAsset(debit, spec.asset());
@@ -76,8 +86,12 @@ public class TransferCommandHandler {
     Aggregate<Transfer> transfer =
         transfers.newInstance(() -> Transfer.create(command.transferId(), spec, clock.instant()));
     String id = command.transferId().id();
-    Movement out = new Movement(id, spec.creditAccount().address(), spec.amount(), spec.code(), spec.reference());
-    Movement in = new Movement(id, spec.debitAccount().address(), spec.amount(), spec.code(), spec.reference());
+    Movement out =
+        new Movement(
+            id, spec.creditAccount().address(), spec.amount(), spec.code(), spec.reference());
+    Movement in =
+        new Movement(
+            id, spec.debitAccount().address(), spec.amount(), spec.code(), spec.reference());
     if (spec.pending()) {
       debit.execute(a -> a.reserveDebit(out));
       credit.execute(a -> a.reserveCredit(in));
@@ -97,14 +111,23 @@ public class TransferCommandHandler {
       throw new LedgerRejection(Rejection.AMOUNT_MUST_BE_POSITIVE, "amount must be positive");
     }
     transfer.execute(t -> t.post(amount, clock.instant()));
-    Map<AccountId, Aggregate<Account>> loaded = loadSorted(List.of(spec.debitAccount(), spec.creditAccount()));
+    Map<AccountId, Aggregate<Account>> loaded =
+        loadSorted(List.of(spec.debitAccount(), spec.creditAccount()));
     Aggregate<Account> debit = loaded.get(spec.debitAccount());
     Aggregate<Account> credit = loaded.get(spec.creditAccount());
     String id = command.transferId().id();
     debit.execute(a -> a.releaseDebitReservation(id, spec.amount()));
     credit.execute(a -> a.releaseCreditReservation(id, spec.amount()));
-    debit.execute(a -> a.debit(new Movement(id, spec.creditAccount().address(), amount, spec.code(), spec.reference())));
-    credit.execute(a -> a.credit(new Movement(id, spec.debitAccount().address(), amount, spec.code(), spec.reference())));
+    debit.execute(
+        a ->
+            a.debit(
+                new Movement(
+                    id, spec.creditAccount().address(), amount, spec.code(), spec.reference())));
+    credit.execute(
+        a ->
+            a.credit(
+                new Movement(
+                    id, spec.debitAccount().address(), amount, spec.code(), spec.reference())));
     return result(transfer, false, debit, credit);
   }
 
@@ -131,19 +154,24 @@ public class TransferCommandHandler {
     if (existing.isPresent()) {
       if (!existing.get().invoke(e -> e.isDescribedBy(command))) {
         throw new LedgerRejection(
-            Rejection.ID_CONFLICT, "journal entry " + command.entryId().id() + " exists with other content");
+            Rejection.ID_CONFLICT,
+            "journal entry " + command.entryId().id() + " exists with other content");
       }
       return new JournalEntryResult(
-          existing.get().invoke(JournalEntry::posted), false, List.of(Aggregates.lastEvent(existing.get())));
+          existing.get().invoke(JournalEntry::posted),
+          false,
+          List.of(Aggregates.lastEvent(existing.get())));
     }
     TenantId tenant = command.entryId().tenant();
     List<AccountId> ids = new ArrayList<>();
     for (Posting posting : command.postings()) {
       if (posting.amount() <= 0) {
-        throw new LedgerRejection(Rejection.AMOUNT_MUST_BE_POSITIVE, "every posting's amount must be positive");
+        throw new LedgerRejection(
+            Rejection.AMOUNT_MUST_BE_POSITIVE, "every posting's amount must be positive");
       }
       if (posting.debitAccount().equals(posting.creditAccount())) {
-        throw new LedgerRejection(Rejection.ACCOUNTS_MUST_DIFFER, "a posting's accounts must differ");
+        throw new LedgerRejection(
+            Rejection.ACCOUNTS_MUST_DIFFER, "a posting's accounts must differ");
       }
       ids.add(new AccountId(tenant, posting.debitAccount()));
       ids.add(new AccountId(tenant, posting.creditAccount()));
@@ -158,8 +186,12 @@ public class TransferCommandHandler {
         entries.newInstance(() -> JournalEntry.create(command, clock.instant()));
     String id = command.entryId().id();
     for (Posting posting : command.postings()) {
-      Movement out = new Movement(id, posting.creditAccount(), posting.amount(), command.code(), command.reference());
-      Movement in = new Movement(id, posting.debitAccount(), posting.amount(), command.code(), command.reference());
+      Movement out =
+          new Movement(
+              id, posting.creditAccount(), posting.amount(), command.code(), command.reference());
+      Movement in =
+          new Movement(
+              id, posting.debitAccount(), posting.amount(), command.code(), command.reference());
       loaded.get(new AccountId(tenant, posting.debitAccount())).execute(a -> a.debit(out));
       loaded.get(new AccountId(tenant, posting.creditAccount())).execute(a -> a.credit(in));
     }
@@ -172,7 +204,8 @@ public class TransferCommandHandler {
   private TransferResult release(Aggregate<Transfer> transfer) {
     TransferSpec spec = transfer.invoke(Transfer::spec);
     String id = transfer.invoke(t -> t.view().transferId().id());
-    Map<AccountId, Aggregate<Account>> loaded = loadSorted(List.of(spec.debitAccount(), spec.creditAccount()));
+    Map<AccountId, Aggregate<Account>> loaded =
+        loadSorted(List.of(spec.debitAccount(), spec.creditAccount()));
     Aggregate<Account> debit = loaded.get(spec.debitAccount());
     Aggregate<Account> credit = loaded.get(spec.creditAccount());
     debit.execute(a -> a.releaseDebitReservation(id, spec.amount()));
@@ -183,13 +216,17 @@ public class TransferCommandHandler {
   private TransferResult repeat(Aggregate<Transfer> existing, TransferSpec spec) {
     if (!existing.invoke(Transfer::spec).equals(spec)) {
       throw new LedgerRejection(
-          Rejection.ID_CONFLICT, "transfer " + existing.identifierAsString() + " exists with other content");
+          Rejection.ID_CONFLICT,
+          "transfer "
+              + existing.invoke(t -> t.view().transferId().id())
+              + " exists with other content");
     }
     return result(existing, false);
   }
 
   @SafeVarargs
-  private static TransferResult result(Aggregate<Transfer> transfer, boolean created, Aggregate<Account>... touched) {
+  private static TransferResult result(
+      Aggregate<Transfer> transfer, boolean created, Aggregate<Account>... touched) {
     List<EventRef> events = new ArrayList<>();
     events.add(Aggregates.lastEvent(transfer));
     for (Aggregate<Account> account : touched) {
@@ -200,10 +237,13 @@ public class TransferCommandHandler {
 
   private Aggregate<Transfer> loadTransfer(TransferId id) {
     return Aggregates.find(transfers, id.toString())
-        .orElseThrow(() -> new LedgerRejection(Rejection.TRANSFER_NOT_FOUND, "no transfer " + id.id()));
+        .orElseThrow(
+            () -> new LedgerRejection(Rejection.TRANSFER_NOT_FOUND, "no transfer " + id.id()));
   }
 
-  /** Loads each distinct account once, in sorted id order, so concurrent commands never deadlock. */
+  /**
+   * Loads each distinct account once, in sorted id order, so concurrent commands never deadlock.
+   */
   private Map<AccountId, Aggregate<Account>> loadSorted(List<AccountId> ids) {
     Map<AccountId, Aggregate<Account>> loaded = new TreeMap<>();
     for (AccountId id : new TreeSet<>(ids)) {
@@ -211,7 +251,9 @@ public class TransferCommandHandler {
           id,
           Aggregates.find(accounts, id.toString())
               .orElseThrow(
-                  () -> new LedgerRejection(Rejection.ACCOUNT_NOT_FOUND, "no account " + id.address())));
+                  () ->
+                      new LedgerRejection(
+                          Rejection.ACCOUNT_NOT_FOUND, "no account " + id.address())));
     }
     return loaded;
   }
@@ -219,7 +261,8 @@ public class TransferCommandHandler {
   private static void requireNotFrozen(Aggregate<Account> account) {
     if (account.invoke(Account::isFrozen)) {
       throw new LedgerRejection(
-          Rejection.ACCOUNT_FROZEN, "account " + account.invoke(a -> a.accountId().address()) + " is frozen");
+          Rejection.ACCOUNT_FROZEN,
+          "account " + account.invoke(a -> a.accountId().address()) + " is frozen");
     }
   }
 
@@ -228,7 +271,12 @@ public class TransferCommandHandler {
     if (!Objects.equals(actual, asset)) {
       throw new LedgerRejection(
           Rejection.ASSET_MISMATCH,
-          "account " + account.invoke(a -> a.accountId().address()) + " holds " + actual + ", not " + asset);
+          "account "
+              + account.invoke(a -> a.accountId().address())
+              + " holds "
+              + actual
+              + ", not "
+              + asset);
     }
   }
 }

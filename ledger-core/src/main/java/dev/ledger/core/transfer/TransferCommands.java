@@ -19,8 +19,8 @@ public final class TransferCommands {
   public record VoidPendingTransfer(TransferId transferId) {}
 
   /**
-   * Sent by the engine when a pending transfer's timeout passes. A transfer no longer pending is
-   * left as it is.
+   * Sent by the engine when a pending transfer's timeout passes. A transfer no longer pending, or
+   * one that was given no timeout, is left as it is.
    */
   public record ExpirePendingTransfer(TransferId transferId) {}
 
@@ -29,8 +29,15 @@ public final class TransferCommands {
 
   /** Several postings that apply together or not at all. */
   public record PostJournalEntry(
-      JournalEntryId entryId, List<Posting> postings, String code, String reference, Map<String, String> metadata) {
+      JournalEntryId entryId,
+      List<Posting> postings,
+      String code,
+      String reference,
+      Map<String, String> metadata) {
     public PostJournalEntry {
+      if (postings == null || postings.isEmpty()) {
+        throw new IllegalArgumentException("a journal entry has at least one posting");
+      }
       postings = List.copyOf(postings);
       metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
     }

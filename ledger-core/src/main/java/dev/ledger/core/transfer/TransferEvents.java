@@ -12,27 +12,36 @@ public final class TransferEvents {
   private TransferEvents() {}
 
   public sealed interface TransferEvent
-      permits TransferPosted, TransferPending, PendingTransferPosted, PendingTransferVoided, PendingTransferExpired {
+      permits TransferPosted,
+          TransferPending,
+          PendingTransferPosted,
+          PendingTransferVoided,
+          PendingTransferExpired {
     TransferId transferId();
   }
 
   /** A transfer moved {@code spec.amount} at once. */
-  public record TransferPosted(TransferId transferId, TransferSpec spec, Instant postedAt) implements TransferEvent {}
+  public record TransferPosted(TransferId transferId, TransferSpec spec, Instant postedAt)
+      implements TransferEvent {}
 
   /**
    * A transfer holds {@code spec.amount} until it is posted, voided or, at {@code expiresAt} (null:
    * never), expired.
    */
-  public record TransferPending(TransferId transferId, TransferSpec spec, Instant createdAt, Instant expiresAt)
+  public record TransferPending(
+      TransferId transferId, TransferSpec spec, Instant createdAt, Instant expiresAt)
       implements TransferEvent {}
 
   /** A pending transfer moved {@code amount} (at most what it held) and released the rest. */
-  public record PendingTransferPosted(TransferId transferId, long amount, Instant postedAt) implements TransferEvent {}
+  public record PendingTransferPosted(TransferId transferId, long amount, Instant postedAt)
+      implements TransferEvent {}
 
-  public record PendingTransferVoided(TransferId transferId, Instant voidedAt) implements TransferEvent {}
+  public record PendingTransferVoided(TransferId transferId, Instant voidedAt)
+      implements TransferEvent {}
 
   /** The engine voided a pending transfer whose timeout had passed. */
-  public record PendingTransferExpired(TransferId transferId, Instant expiredAt) implements TransferEvent {}
+  public record PendingTransferExpired(TransferId transferId, Instant expiredAt)
+      implements TransferEvent {}
 
   /** A journal entry's postings all applied, in this order. */
   public record JournalEntryPosted(

@@ -4,8 +4,8 @@ import dev.ledger.core.shared.AccountId;
 import java.util.Map;
 
 /**
- * What a client asked a transfer to do. Two requests with the same transfer id are the same
- * request exactly when their specs are equal.
+ * What a client asked a transfer to do. Two requests with the same transfer id are the same request
+ * exactly when their specs are equal.
  *
  * @param amount in the asset's minor unit, positive
  * @param pending whether the transfer only holds the amount until it is posted or voided

@@ -101,8 +101,10 @@ class BalanceTest {
     Balance atTheFloor = new Balance(MAX, 0, 1, 0);
     assertThat(atTheFloor.available()).isEqualTo(Long.MIN_VALUE);
 
-    assertThatThrownBy(() -> atTheFloor.afterDebitReserved(1)).isInstanceOf(ArithmeticException.class);
-    assertThatThrownBy(() -> new Balance(MAX - 1, 0, 2, 0).afterDebit(1)).isInstanceOf(ArithmeticException.class);
+    assertThatThrownBy(() -> atTheFloor.afterDebitReserved(1))
+        .isInstanceOf(ArithmeticException.class);
+    assertThatThrownBy(() -> new Balance(MAX - 1, 0, 2, 0).afterDebit(1))
+        .isInstanceOf(ArithmeticException.class);
   }
 
   @Test

@@ -24,12 +24,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A pending transfer with a timeout gets one deadline, at the time it expires; posting or voiding it
- * first cancels the deadline and ends the saga, and a deadline that fires expires the transfer.
+ * A pending transfer with a timeout gets one deadline, at the time it expires; posting or voiding
+ * it first cancels the deadline and ends the saga, and a deadline that fires expires the transfer.
  *
  * <p>The saga runs inside {@link LedgerFixture} on Axon's saga manager and a stub deadline manager,
- * so its commands reach the real handler: {@code SagaTestFixture} cannot run in this module, whose
- * test classpath lacks Hamcrest.
+ * so its commands reach the real handler and the events they record come back to the saga: the
+ * whole expiry path, end to end. {@link PendingTransferExpirySagaFixtureTest} checks the saga alone
+ * on {@code SagaTestFixture}.
  */
 class PendingTransferExpirySagaTest {
   private static final AccountId ALICE = AccountId.of("acme", "user:alice");
@@ -57,7 +58,7 @@ class PendingTransferExpirySagaTest {
     ScheduledDeadlineInfo deadline = ledger.scheduledDeadlines().get(0);
     assertThat(deadline.getDeadlineName()).isEqualTo(PendingTransferExpirySaga.DEADLINE);
     assertThat(deadline.getScheduleTime()).isEqualTo(START.plusSeconds(60));
-    assertThat(deadline.deadlineMessage().getPayload()).isEqualTo(new ExpiryDue(P1));
+    assertThat(deadline.deadlineMessage().getPayload()).isEqualTo(new ExpiryDue(P1, null));
     assertThat(ledger.activeExpirySagas(P1)).isEqualTo(1);
   }
 
@@ -140,7 +141,9 @@ class PendingTransferExpirySagaTest {
     return new PostTransfer(id, spec(ALICE, BOB, 40, true, timeoutSeconds));
   }
 
-  private static TransferSpec spec(AccountId from, AccountId to, long amount, boolean pending, Long timeoutSeconds) {
-    return new TransferSpec(from, to, amount, "POINTS", null, null, Map.of(), pending, timeoutSeconds);
+  private static TransferSpec spec(
+      AccountId from, AccountId to, long amount, boolean pending, Long timeoutSeconds) {
+    return new TransferSpec(
+        from, to, amount, "POINTS", null, null, Map.of(), pending, timeoutSeconds);
   }
 }

@@ -53,9 +53,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every command of {@link TransferCommandHandler} either records all the events of the transfer
- * (or journal entry) and of every account it touches, or breaks one named rule and records nothing
- * at all; this class checks the exact events for each command and each rejection.
+ * Every command of {@link TransferCommandHandler} either records all the events of the transfer (or
+ * journal entry) and of every account it touches, or breaks one named rule and records nothing at
+ * all; this class checks the exact events for each command and each rejection.
  */
 class TransferCommandHandlerTest {
   private static final String TENANT = "acme";
@@ -97,18 +97,23 @@ class TransferCommandHandlerTest {
 
     assertThat(result.created()).isTrue();
     assertThat(result.transfer())
-        .isEqualTo(new TransferView(T1, spec(ALICE, BOB, 30), TransferStatus.POSTED, 30, START, null, START));
+        .isEqualTo(
+            new TransferView(
+                T1, spec(ALICE, BOB, 30), TransferStatus.POSTED, 30, START, null, START));
     assertThat(balance(ALICE)).isEqualTo(new Balance(30, 100, 0, 0));
     assertThat(balance(BOB)).isEqualTo(new Balance(0, 30, 0, 0));
   }
 
   @Test
   void answersWithTheLatestEventOfEveryAggregateItTouched() {
-    TransferResult result = ledger.when(transfer("t1", ALICE, BOB, 30)).result(TransferResult.class);
+    TransferResult result =
+        ledger.when(transfer("t1", ALICE, BOB, 30)).result(TransferResult.class);
 
     assertThat(result.events())
         .containsExactly(
-            new EventRef(T1.toString(), 0), new EventRef(ALICE.toString(), 2), new EventRef(BOB.toString(), 1));
+            new EventRef(T1.toString(), 0),
+            new EventRef(ALICE.toString(), 2),
+            new EventRef(BOB.toString(), 1));
   }
 
   @Test
@@ -136,7 +141,8 @@ class TransferCommandHandlerTest {
         ledger
             .when(pending("p1", ALICE, BOB, 40, 60L))
             .expectEvents(
-                new TransferPending(P1, pendingSpec(ALICE, BOB, 40, 60L), START, START.plusSeconds(60)),
+                new TransferPending(
+                    P1, pendingSpec(ALICE, BOB, 40, 60L), START, START.plusSeconds(60)),
                 new AccountDebitReserved(ALICE, movement("p1", BOB, 40)),
                 new AccountCreditReserved(BOB, movement("p1", ALICE, 40)))
             .result(TransferResult.class);
@@ -149,7 +155,8 @@ class TransferCommandHandlerTest {
     TransferResult first = ledger.when(transfer("t1", ALICE, BOB, 30)).result(TransferResult.class);
     ledger.clock().advance(ofSeconds(5));
 
-    TransferResult repeat = ledger.when(transfer("t1", ALICE, BOB, 30)).expectNoEvents().result(TransferResult.class);
+    TransferResult repeat =
+        ledger.when(transfer("t1", ALICE, BOB, 30)).expectNoEvents().result(TransferResult.class);
 
     assertThat(repeat.created()).isFalse();
     assertThat(repeat.transfer()).isEqualTo(first.transfer());
@@ -161,7 +168,12 @@ class TransferCommandHandlerTest {
   void answersAnIdenticalRepeatEvenAfterAnAccountWasFrozen() {
     ledger.given(transfer("t1", ALICE, BOB, 30), new FreezeAccount(ALICE, "audit"));
 
-    assertThat(ledger.when(transfer("t1", ALICE, BOB, 30)).expectNoEvents().result(TransferResult.class).created())
+    assertThat(
+            ledger
+                .when(transfer("t1", ALICE, BOB, 30))
+                .expectNoEvents()
+                .result(TransferResult.class)
+                .created())
         .isFalse();
   }
 
@@ -173,7 +185,9 @@ class TransferCommandHandlerTest {
         Arguments.of(
             "another reference",
             new PostTransfer(
-                T1, new TransferSpec(ALICE, BOB, 30, "POINTS", "purchase", "order-8", Map.of(), false, null))));
+                T1,
+                new TransferSpec(
+                    ALICE, BOB, 30, "POINTS", "purchase", "order-8", Map.of(), false, null))));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -210,7 +224,9 @@ class TransferCommandHandlerTest {
     ledger.when(transfer("t1", ALICE, CAROL_EUR, 10)).expectRejection(ASSET_MISMATCH);
     ledger.when(transfer("t1", CAROL_EUR, ALICE, 10)).expectRejection(ASSET_MISMATCH);
     ledger
-        .when(new PostTransfer(T1, new TransferSpec(ALICE, BOB, 10, "EUR", null, null, null, false, null)))
+        .when(
+            new PostTransfer(
+                T1, new TransferSpec(ALICE, BOB, 10, "EUR", null, null, null, false, null)))
         .expectRejection(ASSET_MISMATCH);
   }
 
@@ -253,7 +269,8 @@ class TransferCommandHandlerTest {
     assertThat(balance(ALICE)).isEqualTo(new Balance(0, 100, 0, 0));
     assertThat(balance(BOB)).isEqualTo(Balance.ZERO);
     // The id is still free: the rejected command left no trace of it.
-    assertThat(ledger.when(transfer("t1", ALICE, BOB, 100)).result(TransferResult.class).created()).isTrue();
+    assertThat(ledger.when(transfer("t1", ALICE, BOB, 100)).result(TransferResult.class).created())
+        .isTrue();
   }
 
   @Test
@@ -262,10 +279,12 @@ class TransferCommandHandlerTest {
 
     ledger.when(transfer("t1", ALICE, BOB, 21)).expectRejection(INSUFFICIENT_FUNDS);
     ledger.when(pending("p2", ALICE, BOB, 21, null)).expectRejection(INSUFFICIENT_FUNDS);
-    ledger.when(transfer("t1", ALICE, BOB, 20)).expectEvents(
-        new TransferPosted(T1, spec(ALICE, BOB, 20), START),
-        new AccountDebited(ALICE, movement("t1", BOB, 20), 80),
-        new AccountCredited(BOB, movement("t1", ALICE, 20), 20));
+    ledger
+        .when(transfer("t1", ALICE, BOB, 20))
+        .expectEvents(
+            new TransferPosted(T1, spec(ALICE, BOB, 20), START),
+            new AccountDebited(ALICE, movement("t1", BOB, 20), 80),
+            new AccountCredited(BOB, movement("t1", ALICE, 20), 20));
   }
 
   @Test
@@ -300,7 +319,9 @@ class TransferCommandHandlerTest {
 
     ledger.when(transfer("t1", mint2, vault, 1)).expectRejection(BALANCE_OVERFLOW);
 
-    assertThat(balance(mint2)).as("the debit before the failed credit was rolled back").isEqualTo(Balance.ZERO);
+    assertThat(balance(mint2))
+        .as("the debit before the failed credit was rolled back")
+        .isEqualTo(Balance.ZERO);
     assertThat(balance(vault).posted()).isEqualTo(Long.MAX_VALUE);
   }
 
@@ -340,7 +361,14 @@ class TransferCommandHandlerTest {
     assertThat(result.created()).isFalse();
     assertThat(result.transfer())
         .isEqualTo(
-            new TransferView(P1, pendingSpec(ALICE, BOB, 40, null), TransferStatus.POSTED, 40, START, null, now));
+            new TransferView(
+                P1,
+                pendingSpec(ALICE, BOB, 40, null),
+                TransferStatus.POSTED,
+                40,
+                START,
+                null,
+                now));
     assertThat(balance(ALICE)).isEqualTo(new Balance(40, 100, 0, 0));
     assertThat(balance(BOB)).isEqualTo(new Balance(0, 40, 0, 0));
   }
@@ -386,15 +414,21 @@ class TransferCommandHandlerTest {
     ledger.given(pending("p1", ALICE, BOB, 40, null), new FreezeAccount(ALICE, "audit"));
 
     ledger.when(new PostPendingTransfer(P1, null)).expectRejection(ACCOUNT_FROZEN);
-    assertThat(balance(ALICE)).as("the hold is still in place").isEqualTo(new Balance(0, 100, 40, 0));
+    assertThat(balance(ALICE))
+        .as("the hold is still in place")
+        .isEqualTo(new Balance(0, 100, 40, 0));
   }
 
   /** Ways a transfer p1 stops being pending. */
   static Stream<Arguments> noLongerPending() {
     return Stream.of(
-        Arguments.of("voided", List.of(pending("p1", ALICE, BOB, 40, null), new VoidPendingTransfer(P1))),
-        Arguments.of("posted", List.of(pending("p1", ALICE, BOB, 40, null), new PostPendingTransfer(P1, 10L))),
-        Arguments.of("expired", List.of(pending("p1", ALICE, BOB, 40, null), new ExpirePendingTransfer(P1))),
+        Arguments.of(
+            "voided", List.of(pending("p1", ALICE, BOB, 40, null), new VoidPendingTransfer(P1))),
+        Arguments.of(
+            "posted",
+            List.of(pending("p1", ALICE, BOB, 40, null), new PostPendingTransfer(P1, 10L))),
+        Arguments.of(
+            "expired", List.of(pending("p1", ALICE, BOB, 40, 60L), new ExpirePendingTransfer(P1))),
         Arguments.of("posted at once", List.of(transfer("p1", ALICE, BOB, 40))));
   }
 
@@ -412,6 +446,14 @@ class TransferCommandHandlerTest {
     ledger.given(history.toArray());
 
     ledger.when(new VoidPendingTransfer(P1)).expectRejection(INVALID_STATE);
+  }
+
+  @Test
+  void neverExpiresAPendingTransferThatWasGivenNoTimeout() {
+    ledger.given(pending("p1", ALICE, BOB, 40, null));
+
+    ledger.when(new ExpirePendingTransfer(P1)).expectEvents();
+    assertThat(balance(ALICE)).as("the hold stays").isEqualTo(new Balance(0, 100, 40, 0));
   }
 
   @Test
@@ -496,7 +538,10 @@ class TransferCommandHandlerTest {
 
   @Test
   void leavesATransferThatIsNoLongerPendingAsItIsWhenAskedToExpireIt() {
-    ledger.given(transfer("t1", ALICE, BOB, 30), pending("p1", ALICE, BOB, 40, null), new VoidPendingTransfer(P1));
+    ledger.given(
+        transfer("t1", ALICE, BOB, 30),
+        pending("p1", ALICE, BOB, 40, null),
+        new VoidPendingTransfer(P1));
 
     TransferResult posted =
         ledger.when(new ExpirePendingTransfer(T1)).expectNoEvents().result(TransferResult.class);
@@ -531,7 +576,8 @@ class TransferCommandHandlerTest {
             .result(JournalEntryResult.class);
 
     assertThat(result.created()).isTrue();
-    assertThat(result.entry()).isEqualTo(new JournalEntryPosted(J1, postings, "payroll", "run-1", Map.of(), START));
+    assertThat(result.entry())
+        .isEqualTo(new JournalEntryPosted(J1, postings, "payroll", "run-1", Map.of(), START));
     assertThat(result.events())
         .containsExactly(
             new EventRef(J1.toString(), 0),
@@ -556,11 +602,17 @@ class TransferCommandHandlerTest {
 
   @Test
   void recordsNothingOfAnEntryWhenOnePostingFails() {
-    ledger.when(entry("j1", List.of(posting(BANK, BOB, 10), posting(ALICE, BOB, 101)))).expectRejection(INSUFFICIENT_FUNDS);
+    ledger
+        .when(entry("j1", List.of(posting(BANK, BOB, 10), posting(ALICE, BOB, 101))))
+        .expectRejection(INSUFFICIENT_FUNDS);
 
     assertThat(ledger.eventsOf(J1)).isEmpty();
     assertThat(balance(BOB)).isEqualTo(Balance.ZERO);
-    assertThat(ledger.when(entry("j1", List.of(posting(BANK, BOB, 10)))).result(JournalEntryResult.class).created())
+    assertThat(
+            ledger
+                .when(entry("j1", List.of(posting(BANK, BOB, 10))))
+                .result(JournalEntryResult.class)
+                .created())
         .isTrue();
   }
 
@@ -570,10 +622,12 @@ class TransferCommandHandlerTest {
     ledger.given(entry("j1", postings));
     ledger.clock().advance(ofSeconds(5));
 
-    JournalEntryResult repeat = ledger.when(entry("j1", postings)).expectNoEvents().result(JournalEntryResult.class);
+    JournalEntryResult repeat =
+        ledger.when(entry("j1", postings)).expectNoEvents().result(JournalEntryResult.class);
 
     assertThat(repeat.created()).isFalse();
-    assertThat(repeat.entry()).isEqualTo(new JournalEntryPosted(J1, postings, "payroll", "run-1", Map.of(), START));
+    assertThat(repeat.entry())
+        .isEqualTo(new JournalEntryPosted(J1, postings, "payroll", "run-1", Map.of(), START));
     assertThat(repeat.events()).containsExactly(new EventRef(J1.toString(), 0));
     assertThat(balance(ALICE).posted()).isEqualTo(110);
   }
@@ -587,7 +641,9 @@ class TransferCommandHandlerTest {
         .when(new PostJournalEntry(J1, List.of(posting(BANK, ALICE, 10)), "bonus", "run-1", null))
         .expectRejection(ID_CONFLICT);
     ledger
-        .when(new PostJournalEntry(J1, List.of(posting(BANK, ALICE, 10)), "payroll", "run-1", Map.of("k", "v")))
+        .when(
+            new PostJournalEntry(
+                J1, List.of(posting(BANK, ALICE, 10)), "payroll", "run-1", Map.of("k", "v")))
         .expectRejection(ID_CONFLICT);
   }
 
@@ -595,10 +651,18 @@ class TransferCommandHandlerTest {
   void rejectsAJournalEntryThatBreaksARuleOfAnyOfItsPostings() {
     Posting fine = posting(BANK, BOB, 1);
 
-    ledger.when(entry("j1", List.of(fine, posting(ALICE, BOB, 0)))).expectRejection(AMOUNT_MUST_BE_POSITIVE);
-    ledger.when(entry("j1", List.of(fine, posting(ALICE, ALICE, 5)))).expectRejection(ACCOUNTS_MUST_DIFFER);
-    ledger.when(entry("j1", List.of(fine, posting(ALICE, NOBODY, 5)))).expectRejection(ACCOUNT_NOT_FOUND);
-    ledger.when(entry("j1", List.of(fine, posting(ALICE, CAROL_EUR, 5)))).expectRejection(ASSET_MISMATCH);
+    ledger
+        .when(entry("j1", List.of(fine, posting(ALICE, BOB, 0))))
+        .expectRejection(AMOUNT_MUST_BE_POSITIVE);
+    ledger
+        .when(entry("j1", List.of(fine, posting(ALICE, ALICE, 5))))
+        .expectRejection(ACCOUNTS_MUST_DIFFER);
+    ledger
+        .when(entry("j1", List.of(fine, posting(ALICE, NOBODY, 5))))
+        .expectRejection(ACCOUNT_NOT_FOUND);
+    ledger
+        .when(entry("j1", List.of(fine, posting(ALICE, CAROL_EUR, 5))))
+        .expectRejection(ASSET_MISMATCH);
     ledger
         .when(entry("j1", List.of(fine, new Posting(ALICE.address(), BOB.address(), 5, "EUR"))))
         .expectRejection(ASSET_MISMATCH);
@@ -609,7 +673,9 @@ class TransferCommandHandlerTest {
     ledger.given(new FreezeAccount(BOB, "audit"));
 
     ledger.when(entry("j1", List.of(posting(ALICE, BOB, 5)))).expectRejection(ACCOUNT_FROZEN);
-    ledger.when(entry("j1", List.of(posting(BANK, ALICE, 5), posting(BOB, ALICE, 1_000)))).expectRejection(ACCOUNT_FROZEN);
+    ledger
+        .when(entry("j1", List.of(posting(BANK, ALICE, 5), posting(BOB, ALICE, 1_000))))
+        .expectRejection(ACCOUNT_FROZEN);
   }
 
   // ---- helpers -------------------------------------------------------------------------------
@@ -619,19 +685,23 @@ class TransferCommandHandlerTest {
   }
 
   static TransferSpec spec(AccountId from, AccountId to, long amount) {
-    return new TransferSpec(from, to, amount, "POINTS", "purchase", "order-7", Map.of(), false, null);
+    return new TransferSpec(
+        from, to, amount, "POINTS", "purchase", "order-7", Map.of(), false, null);
   }
 
   static TransferSpec pendingSpec(AccountId from, AccountId to, long amount, Long timeoutSeconds) {
-    return new TransferSpec(from, to, amount, "POINTS", "purchase", "order-7", Map.of(), true, timeoutSeconds);
+    return new TransferSpec(
+        from, to, amount, "POINTS", "purchase", "order-7", Map.of(), true, timeoutSeconds);
   }
 
   static PostTransfer transfer(String id, AccountId from, AccountId to, long amount) {
     return new PostTransfer(TransferId.of(TENANT, id), spec(from, to, amount));
   }
 
-  static PostTransfer pending(String id, AccountId from, AccountId to, long amount, Long timeoutSeconds) {
-    return new PostTransfer(TransferId.of(TENANT, id), pendingSpec(from, to, amount, timeoutSeconds));
+  static PostTransfer pending(
+      String id, AccountId from, AccountId to, long amount, Long timeoutSeconds) {
+    return new PostTransfer(
+        TransferId.of(TENANT, id), pendingSpec(from, to, amount, timeoutSeconds));
   }
 
   static Movement movement(String transferId, AccountId counterparty, long amount) {
