@@ -11,6 +11,7 @@ import dev.ledger.core.transfer.PendingTransferExpirySaga;
 import dev.ledger.core.transfer.Transfer;
 import dev.ledger.core.transfer.TransferCommandHandler;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,7 +27,9 @@ import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.deadletter.jdbc.DeadLetterSchema;
 import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
+import org.axonframework.eventsourcing.AggregateSnapshotter;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
+import org.axonframework.eventsourcing.GenericAggregateFactory;
 import org.axonframework.eventsourcing.Snapshotter;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
@@ -38,7 +41,6 @@ import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
 import org.axonframework.modelling.saga.repository.jdbc.PostgresSagaSqlSchema;
 import org.axonframework.modelling.saga.repository.jdbc.SagaSchema;
 import org.axonframework.modelling.saga.repository.jdbc.SagaSqlSchema;
-import org.axonframework.spring.eventsourcing.SpringAggregateSnapshotter;
 import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -229,7 +231,10 @@ public class AxonConfig {
               return thread;
             },
             new ThreadPoolExecutor.DiscardPolicy());
-    return SpringAggregateSnapshotter.builder()
+    // Axon's SpringAggregateSnapshotter only knows aggregates that are Spring beans; ours are
+    // registered through a ConfigurerModule, so the factories are named here.
+    return AggregateSnapshotter.builder()
+        .aggregateFactories(List.of(new GenericAggregateFactory<>(Account.class)))
         .repositoryProvider(configuration::repository)
         .transactionManager(transactionManager)
         .eventStore(eventStore)

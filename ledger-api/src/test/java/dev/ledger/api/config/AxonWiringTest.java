@@ -37,6 +37,7 @@ class AxonWiringTest extends ApiTest {
   @Autowired SagaStore<Object> sagaStore;
   @Autowired DeadlineManager deadlineManager;
   @Autowired EventProcessingConfiguration processing;
+  @Autowired org.springframework.jdbc.core.JdbcTemplate jdbc;
 
   @Autowired
   @Qualifier("eventSerializer")
@@ -122,6 +123,29 @@ class AxonWiringTest extends ApiTest {
     }
     assertThat(processing.deadLetterQueue("balances")).isPresent();
     assertThat(processing.deadLetterQueue("transfers")).isPresent();
+  }
+
+  @Test
+  void accountsAreSnapshottedSoLoadingThemStaysCheap() {
+    funded("platform:points:issuance", "user:snap:points", 1_000, "POINTS");
+    for (int i = 0; i < 110; i++) {
+      assertThat(
+              transfer("snap-" + i, "user:snap:points", "platform:points:issuance", 1, "POINTS")
+                  .status())
+          .isEqualTo(201);
+    }
+    String aggregate = tenant + "/account/user:snap:points";
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        jdbc.queryForObject(
+                            "SELECT count(*) FROM snapshot_event_entry WHERE aggregate_identifier = ?",
+                            Integer.class,
+                            aggregate))
+                    .as("a snapshot after every %d events", 100)
+                    .isPositive());
   }
 
   @Test
