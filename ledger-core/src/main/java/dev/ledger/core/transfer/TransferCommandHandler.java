@@ -5,7 +5,6 @@ import dev.ledger.core.account.Movement;
 import dev.ledger.core.shared.AccountId;
 import dev.ledger.core.shared.Aggregates;
 import dev.ledger.core.shared.EventRef;
-import dev.ledger.core.shared.Invariants;
 import dev.ledger.core.shared.LedgerRejection;
 import dev.ledger.core.shared.Rejection;
 import dev.ledger.core.shared.TenantId;
@@ -20,9 +19,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.modelling.command.Aggregate;
 import org.axonframework.modelling.command.Repository;
@@ -44,6 +40,7 @@ public class TransferCommandHandler {
   private final Repository<Transfer> transfers;
   private final Repository<JournalEntry> entries;
   private final Clock clock;
+  private final Postings postings;
 
   public TransferCommandHandler(
       Repository<Account> accounts,
@@ -54,52 +51,12 @@ public class TransferCommandHandler {
     this.transfers = transfers;
     this.entries = entries;
     this.clock = clock;
+    this.postings = new Postings(accounts, transfers, clock);
   }
 
   @CommandHandler
   public TransferResult handle(PostTransfer command) throws Exception {
-    var existing = Aggregates.find(transfers, command.transferId().toString());
-    if (existing.isPresent()) {
-      return repeat(existing.get(), command.spec());
-    }
-    TransferSpec spec = command.spec();
-    Invariants.check(
-        spec.debitAccount().tenant().equals(command.transferId().tenant())
-            && spec.creditAccount().tenant().equals(command.transferId().tenant()),
-        "a transfer moves value between accounts of its own tenant");
-    if (spec.amount() <= 0) {
-      throw new LedgerRejection(Rejection.AMOUNT_MUST_BE_POSITIVE, "amount must be positive");
-    }
-    if (spec.debitAccount().equals(spec.creditAccount())) {
-      throw new LedgerRejection(
-          Rejection.ACCOUNTS_MUST_DIFFER, "debit and credit account must differ");
-    }
-    Map<AccountId, Aggregate<Account>> loaded =
-        loadSorted(List.of(spec.debitAccount(), spec.creditAccount()));
-    Aggregate<Account> debit = loaded.get(spec.debitAccount());
-    Aggregate<Account> credit = loaded.get(spec.creditAccount());
-    requireAsset(debit, spec.asset());
-    requireAsset(credit, spec.asset());
-    requireNotFrozen(debit);
-    requireNotFrozen(credit);
-
-    Aggregate<Transfer> transfer =
-        transfers.newInstance(() -> Transfer.create(command.transferId(), spec, clock.instant()));
-    String id = command.transferId().id();
-    Movement out =
-        new Movement(
-            id, spec.creditAccount().address(), spec.amount(), spec.code(), spec.reference());
-    Movement in =
-        new Movement(
-            id, spec.debitAccount().address(), spec.amount(), spec.code(), spec.reference());
-    if (spec.pending()) {
-      debit.execute(a -> a.reserveDebit(out));
-      credit.execute(a -> a.reserveCredit(in));
-    } else {
-      debit.execute(a -> a.debit(out));
-      credit.execute(a -> a.credit(in));
-    }
-    return result(transfer, true, debit, credit);
+    return postings.post(command.transferId(), command.spec());
   }
 
   @CommandHandler
@@ -112,7 +69,7 @@ public class TransferCommandHandler {
     }
     transfer.execute(t -> t.post(amount, clock.instant()));
     Map<AccountId, Aggregate<Account>> loaded =
-        loadSorted(List.of(spec.debitAccount(), spec.creditAccount()));
+        postings.loadSorted(List.of(spec.debitAccount(), spec.creditAccount()));
     Aggregate<Account> debit = loaded.get(spec.debitAccount());
     Aggregate<Account> credit = loaded.get(spec.creditAccount());
     String id = command.transferId().id();
@@ -128,7 +85,7 @@ public class TransferCommandHandler {
             a.credit(
                 new Movement(
                     id, spec.debitAccount().address(), amount, spec.code(), spec.reference())));
-    return result(transfer, false, debit, credit);
+    return Postings.result(transfer, false, debit, credit);
   }
 
   @CommandHandler
@@ -143,7 +100,7 @@ public class TransferCommandHandler {
     Aggregate<Transfer> transfer = loadTransfer(command.transferId());
     boolean expired = transfer.invoke(t -> t.expire(clock.instant()));
     if (!expired) {
-      return result(transfer, false);
+      return Postings.result(transfer, false);
     }
     return release(transfer);
   }
@@ -176,12 +133,14 @@ public class TransferCommandHandler {
       ids.add(new AccountId(tenant, posting.debitAccount()));
       ids.add(new AccountId(tenant, posting.creditAccount()));
     }
-    Map<AccountId, Aggregate<Account>> loaded = loadSorted(ids);
+    Map<AccountId, Aggregate<Account>> loaded = postings.loadSorted(ids);
     for (Posting posting : command.postings()) {
-      requireAsset(loaded.get(new AccountId(tenant, posting.debitAccount())), posting.asset());
-      requireAsset(loaded.get(new AccountId(tenant, posting.creditAccount())), posting.asset());
+      Postings.requireAsset(
+          loaded.get(new AccountId(tenant, posting.debitAccount())), posting.asset());
+      Postings.requireAsset(
+          loaded.get(new AccountId(tenant, posting.creditAccount())), posting.asset());
     }
-    loaded.values().forEach(TransferCommandHandler::requireNotFrozen);
+    loaded.values().forEach(Postings::requireNotFrozen);
     Aggregate<JournalEntry> entry =
         entries.newInstance(() -> JournalEntry.create(command, clock.instant()));
     String id = command.entryId().id();
@@ -205,78 +164,17 @@ public class TransferCommandHandler {
     TransferSpec spec = transfer.invoke(Transfer::spec);
     String id = transfer.invoke(t -> t.view().transferId().id());
     Map<AccountId, Aggregate<Account>> loaded =
-        loadSorted(List.of(spec.debitAccount(), spec.creditAccount()));
+        postings.loadSorted(List.of(spec.debitAccount(), spec.creditAccount()));
     Aggregate<Account> debit = loaded.get(spec.debitAccount());
     Aggregate<Account> credit = loaded.get(spec.creditAccount());
     debit.execute(a -> a.releaseDebitReservation(id, spec.amount()));
     credit.execute(a -> a.releaseCreditReservation(id, spec.amount()));
-    return result(transfer, false, debit, credit);
-  }
-
-  private TransferResult repeat(Aggregate<Transfer> existing, TransferSpec spec) {
-    if (!existing.invoke(Transfer::spec).equals(spec)) {
-      throw new LedgerRejection(
-          Rejection.ID_CONFLICT,
-          "transfer "
-              + existing.invoke(t -> t.view().transferId().id())
-              + " exists with other content");
-    }
-    return result(existing, false);
-  }
-
-  @SafeVarargs
-  private static TransferResult result(
-      Aggregate<Transfer> transfer, boolean created, Aggregate<Account>... touched) {
-    List<EventRef> events = new ArrayList<>();
-    events.add(Aggregates.lastEvent(transfer));
-    for (Aggregate<Account> account : touched) {
-      events.add(Aggregates.lastEvent(account));
-    }
-    return new TransferResult(transfer.invoke(Transfer::view), created, events);
+    return Postings.result(transfer, false, debit, credit);
   }
 
   private Aggregate<Transfer> loadTransfer(TransferId id) {
     return Aggregates.find(transfers, id.toString())
         .orElseThrow(
             () -> new LedgerRejection(Rejection.TRANSFER_NOT_FOUND, "no transfer " + id.id()));
-  }
-
-  /**
-   * Loads each distinct account once, in sorted id order, so concurrent commands never deadlock.
-   */
-  private Map<AccountId, Aggregate<Account>> loadSorted(List<AccountId> ids) {
-    Map<AccountId, Aggregate<Account>> loaded = new TreeMap<>();
-    for (AccountId id : new TreeSet<>(ids)) {
-      loaded.put(
-          id,
-          Aggregates.find(accounts, id.toString())
-              .orElseThrow(
-                  () ->
-                      new LedgerRejection(
-                          Rejection.ACCOUNT_NOT_FOUND, "no account " + id.address())));
-    }
-    return loaded;
-  }
-
-  private static void requireNotFrozen(Aggregate<Account> account) {
-    if (account.invoke(Account::isFrozen)) {
-      throw new LedgerRejection(
-          Rejection.ACCOUNT_FROZEN,
-          "account " + account.invoke(a -> a.accountId().address()) + " is frozen");
-    }
-  }
-
-  private static void requireAsset(Aggregate<Account> account, String asset) {
-    String actual = account.invoke(Account::asset);
-    if (!Objects.equals(actual, asset)) {
-      throw new LedgerRejection(
-          Rejection.ASSET_MISMATCH,
-          "account "
-              + account.invoke(a -> a.accountId().address())
-              + " holds "
-              + actual
-              + ", not "
-              + asset);
-    }
   }
 }

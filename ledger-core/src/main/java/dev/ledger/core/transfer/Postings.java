@@ -1,0 +1,165 @@
+package dev.ledger.core.transfer;
+
+import dev.ledger.core.account.Account;
+import dev.ledger.core.account.AccountCommands.OpenAccount;
+import dev.ledger.core.account.Movement;
+import dev.ledger.core.shared.AccountId;
+import dev.ledger.core.shared.Aggregates;
+import dev.ledger.core.shared.EventRef;
+import dev.ledger.core.shared.Invariants;
+import dev.ledger.core.shared.LedgerRejection;
+import dev.ledger.core.shared.Rejection;
+import dev.ledger.core.shared.TransferId;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.axonframework.modelling.command.Aggregate;
+import org.axonframework.modelling.command.Repository;
+
+/**
+ * Posts transfers inside the current unit of work, for every command that moves value: plain
+ * transfers, points awards and redemptions, investment rewards and their reversals. Whatever calls
+ * it commits the transfer, both accounts and its own aggregate's events in one transaction.
+ *
+ * <p>Rejections, in order of precedence: {@code AMOUNT_MUST_BE_POSITIVE}, {@code
+ * ACCOUNTS_MUST_DIFFER}, {@code ACCOUNT_NOT_FOUND}, {@code ASSET_MISMATCH}, {@code ACCOUNT_FROZEN},
+ * {@code INSUFFICIENT_FUNDS}, {@code BALANCE_OVERFLOW}; for a repeated id with other content {@code
+ * ID_CONFLICT}.
+ */
+public final class Postings {
+  private final Repository<Account> accounts;
+  private final Repository<Transfer> transfers;
+  private final Clock clock;
+
+  public Postings(Repository<Account> accounts, Repository<Transfer> transfers, Clock clock) {
+    this.accounts = accounts;
+    this.transfers = transfers;
+    this.clock = clock;
+  }
+
+  /**
+   * Posts (or holds, if pending) a transfer. A transfer id that exists already is answered as it is
+   * when the spec is the same, and rejected as {@code ID_CONFLICT} otherwise.
+   */
+  public TransferResult post(TransferId transferId, TransferSpec spec) throws Exception {
+    var existing = Aggregates.find(transfers, transferId.toString());
+    if (existing.isPresent()) {
+      if (!existing.get().invoke(Transfer::spec).equals(spec)) {
+        throw new LedgerRejection(
+            Rejection.ID_CONFLICT, "transfer " + transferId.id() + " exists with other content");
+      }
+      return result(existing.get(), false);
+    }
+    Invariants.check(
+        spec.debitAccount().tenant().equals(transferId.tenant())
+            && spec.creditAccount().tenant().equals(transferId.tenant()),
+        "a transfer moves value between accounts of its own tenant");
+    if (spec.amount() <= 0) {
+      throw new LedgerRejection(Rejection.AMOUNT_MUST_BE_POSITIVE, "amount must be positive");
+    }
+    if (spec.debitAccount().equals(spec.creditAccount())) {
+      throw new LedgerRejection(
+          Rejection.ACCOUNTS_MUST_DIFFER, "debit and credit account must differ");
+    }
+    Map<AccountId, Aggregate<Account>> loaded =
+        loadSorted(List.of(spec.debitAccount(), spec.creditAccount()));
+    Aggregate<Account> debit = loaded.get(spec.debitAccount());
+    Aggregate<Account> credit = loaded.get(spec.creditAccount());
+    requireAsset(debit, spec.asset());
+    requireAsset(credit, spec.asset());
+    requireNotFrozen(debit);
+    requireNotFrozen(credit);
+
+    Aggregate<Transfer> transfer =
+        transfers.newInstance(() -> Transfer.create(transferId, spec, clock.instant()));
+    String id = transferId.id();
+    Movement out =
+        new Movement(
+            id, spec.creditAccount().address(), spec.amount(), spec.code(), spec.reference());
+    Movement in =
+        new Movement(
+            id, spec.debitAccount().address(), spec.amount(), spec.code(), spec.reference());
+    if (spec.pending()) {
+      debit.execute(a -> a.reserveDebit(out));
+      credit.execute(a -> a.reserveCredit(in));
+    } else {
+      debit.execute(a -> a.debit(out));
+      credit.execute(a -> a.credit(in));
+    }
+    return result(transfer, true, debit, credit);
+  }
+
+  /**
+   * Opens an account the engine owns by convention (a user's points, a platform account) the first
+   * time it is needed, in this unit of work. An existing account must hold {@code asset}.
+   */
+  public Aggregate<Account> openIfMissing(AccountId id, String asset, boolean allowNegative)
+      throws Exception {
+    var existing = Aggregates.find(accounts, id.toString());
+    if (existing.isPresent()) {
+      requireAsset(existing.get(), asset);
+      return existing.get();
+    }
+    return accounts.newInstance(
+        () -> Account.open(new OpenAccount(id, asset, allowNegative, Map.of()), clock));
+  }
+
+  /** The available balance of an account (it must exist). */
+  public long available(AccountId id) {
+    return loadSorted(List.of(id)).get(id).invoke(a -> a.balance().available());
+  }
+
+  /**
+   * Loads each distinct account once, in sorted id order, so concurrent commands never deadlock.
+   */
+  Map<AccountId, Aggregate<Account>> loadSorted(List<AccountId> ids) {
+    Map<AccountId, Aggregate<Account>> loaded = new TreeMap<>();
+    for (AccountId id : new TreeSet<>(ids)) {
+      loaded.put(
+          id,
+          Aggregates.find(accounts, id.toString())
+              .orElseThrow(
+                  () ->
+                      new LedgerRejection(
+                          Rejection.ACCOUNT_NOT_FOUND, "no account " + id.address())));
+    }
+    return loaded;
+  }
+
+  @SafeVarargs
+  static TransferResult result(
+      Aggregate<Transfer> transfer, boolean created, Aggregate<Account>... touched) {
+    List<EventRef> events = new ArrayList<>();
+    events.add(Aggregates.lastEvent(transfer));
+    for (Aggregate<Account> account : touched) {
+      events.add(Aggregates.lastEvent(account));
+    }
+    return new TransferResult(transfer.invoke(Transfer::view), created, events);
+  }
+
+  static void requireNotFrozen(Aggregate<Account> account) {
+    if (account.invoke(Account::isFrozen)) {
+      throw new LedgerRejection(
+          Rejection.ACCOUNT_FROZEN,
+          "account " + account.invoke(a -> a.accountId().address()) + " is frozen");
+    }
+  }
+
+  static void requireAsset(Aggregate<Account> account, String asset) {
+    String actual = account.invoke(Account::asset);
+    if (!Objects.equals(actual, asset)) {
+      throw new LedgerRejection(
+          Rejection.ASSET_MISMATCH,
+          "account "
+              + account.invoke(a -> a.accountId().address())
+              + " holds "
+              + actual
+              + ", not "
+              + asset);
+    }
+  }
+}
