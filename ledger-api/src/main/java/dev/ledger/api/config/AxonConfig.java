@@ -6,8 +6,15 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.ledger.core.account.Account;
 import dev.ledger.core.account.AccountCommandHandler;
+import dev.ledger.core.investment.Investment;
+import dev.ledger.core.investment.InvestmentCommandHandler;
+import dev.ledger.core.investment.InvestmentPaymentSaga;
+import dev.ledger.core.payment.PaymentCommandHandler;
+import dev.ledger.core.payment.StripePayment;
+import dev.ledger.core.points.PointsCommandHandler;
 import dev.ledger.core.transfer.JournalEntry;
 import dev.ledger.core.transfer.PendingTransferExpirySaga;
+import dev.ledger.core.transfer.Postings;
 import dev.ledger.core.transfer.Transfer;
 import dev.ledger.core.transfer.TransferCommandHandler;
 import java.time.Clock;
@@ -244,6 +251,10 @@ public class AxonConfig {
         .build();
   }
 
+  private static Postings postings(org.axonframework.config.Configuration c, Clock clock) {
+    return new Postings(c.repository(Account.class), c.repository(Transfer.class), clock);
+  }
+
   /** Snapshots waiting to be taken before new requests are dropped. */
   static final int SNAPSHOT_QUEUE_MAX = 1_000;
 
@@ -259,6 +270,8 @@ public class AxonConfig {
                       new EventCountSnapshotTriggerDefinition(c.snapshotter(), snapshotThreshold)));
       configurer.configureAggregate(AggregateConfigurer.defaultConfiguration(Transfer.class));
       configurer.configureAggregate(AggregateConfigurer.defaultConfiguration(JournalEntry.class));
+      configurer.configureAggregate(AggregateConfigurer.defaultConfiguration(StripePayment.class));
+      configurer.configureAggregate(AggregateConfigurer.defaultConfiguration(Investment.class));
       configurer.registerCommandHandler(
           c -> new AccountCommandHandler(c.repository(Account.class), clock));
       configurer.registerCommandHandler(
@@ -268,9 +281,17 @@ public class AxonConfig {
                   c.repository(Transfer.class),
                   c.repository(JournalEntry.class),
                   clock));
+      configurer.registerCommandHandler(c -> new PointsCommandHandler(postings(c, clock)));
+      configurer.registerCommandHandler(
+          c -> new PaymentCommandHandler(c.repository(StripePayment.class)));
+      configurer.registerCommandHandler(
+          c ->
+              new InvestmentCommandHandler(
+                  c.repository(Investment.class), postings(c, clock), clock));
       configurer
           .eventProcessing()
           .registerSaga(PendingTransferExpirySaga.class)
+          .registerSaga(InvestmentPaymentSaga.class)
           // The default error handler logs and moves on: a saga would silently miss an event.
           .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance());
     };

@@ -1,5 +1,7 @@
 package dev.ledger.api.config;
 
+import dev.ledger.projections.investment.InvestmentProjection;
+import dev.ledger.projections.investment.InvestmentQueries;
 import dev.ledger.projections.ledger.BalanceProjection;
 import dev.ledger.projections.ledger.LedgerQueries;
 import dev.ledger.projections.ledger.TransferProjection;
@@ -18,6 +20,16 @@ public class ProjectionConfig {
   @Bean
   TransferProjection transferProjection(JdbcTemplate jdbc) {
     return new TransferProjection(jdbc);
+  }
+
+  @Bean
+  InvestmentProjection investmentProjection(JdbcTemplate jdbc) {
+    return new InvestmentProjection(jdbc);
+  }
+
+  @Bean
+  InvestmentQueries investmentQueries(JdbcTemplate jdbc) {
+    return new InvestmentQueries(jdbc);
   }
 
   @Bean

@@ -17,6 +17,11 @@ public class Assets {
     return scales.containsKey(code);
   }
 
+  /** Whether the asset is money Stripe can charge: an ISO 4217 code with a minor unit. */
+  public boolean isCurrency(String code) {
+    return code.length() == 3 && !code.equals("POINTS") && !code.equals("COINS");
+  }
+
   public int scale(String code) {
     return scales.get(code);
   }

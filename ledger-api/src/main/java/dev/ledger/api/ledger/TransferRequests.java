@@ -89,7 +89,7 @@ public class TransferRequests {
    * that even a retry after a crash (when the stored response was lost) cannot move value twice.
    * Neither is {@code 400 idempotency_key_required}.
    */
-  static String resourceId(String clientId, HttpServletRequest request, String tenant) {
+  public static String resourceId(String clientId, HttpServletRequest request, String tenant) {
     if (clientId != null) {
       return clientId;
     }

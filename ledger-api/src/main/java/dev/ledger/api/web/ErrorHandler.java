@@ -1,5 +1,6 @@
 package dev.ledger.api.web;
 
+import dev.ledger.core.payment.PaymentGatewayException;
 import dev.ledger.core.shared.LedgerRejection;
 import dev.ledger.core.shared.Rejection;
 import jakarta.servlet.http.HttpServletRequest;
@@ -40,7 +41,7 @@ public class ErrorHandler {
     return switch (rejection) {
       case AMOUNT_MUST_BE_POSITIVE, ACCOUNTS_MUST_DIFFER, ASSET_MISMATCH, AMOUNT_EXCEEDS_PENDING ->
           HttpStatus.BAD_REQUEST;
-      case ACCOUNT_NOT_FOUND, TRANSFER_NOT_FOUND -> HttpStatus.NOT_FOUND;
+      case ACCOUNT_NOT_FOUND, TRANSFER_NOT_FOUND, INVESTMENT_NOT_FOUND -> HttpStatus.NOT_FOUND;
       case ACCOUNT_FROZEN, INSUFFICIENT_FUNDS, INVALID_STATE, ID_CONFLICT, BALANCE_OVERFLOW ->
           HttpStatus.CONFLICT;
     };
@@ -59,6 +60,27 @@ public class ErrorHandler {
                 "the accounts are under heavy contention; retry the same request",
                 null,
                 RequestIds.of(request)));
+  }
+
+  /** Stripe could not be asked, or refused: nothing was created on our side before the call. */
+  @ExceptionHandler(PaymentGatewayException.class)
+  ResponseEntity<Object> paymentProvider(PaymentGatewayException e, HttpServletRequest request) {
+    if (e.kind() == PaymentGatewayException.Kind.UNAVAILABLE) {
+      log.warn("payment provider unavailable: {}", e.getMessage());
+      return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+          .header("Retry-After", "5")
+          .contentType(Problems.PROBLEM_JSON)
+          .body(
+              Problems.body(
+                  HttpStatus.SERVICE_UNAVAILABLE,
+                  "unavailable",
+                  e.getMessage(),
+                  null,
+                  RequestIds.of(request)));
+    }
+    return Problems.entity(
+        new ApiException(HttpStatus.BAD_GATEWAY, "payment_provider_rejected", e.getMessage()),
+        request);
   }
 
   @ExceptionHandler(HttpMediaTypeNotSupportedException.class)

@@ -134,11 +134,13 @@ public final class Postings {
   static TransferResult result(
       Aggregate<Transfer> transfer, boolean created, Aggregate<Account>... touched) {
     List<EventRef> events = new ArrayList<>();
+    java.util.Map<String, dev.ledger.core.account.Balance> balances = new java.util.LinkedHashMap<>();
     events.add(Aggregates.lastEvent(transfer));
     for (Aggregate<Account> account : touched) {
       events.add(Aggregates.lastEvent(account));
+      account.execute(a -> balances.put(a.accountId().address(), a.balance()));
     }
-    return new TransferResult(transfer.invoke(Transfer::view), created, events);
+    return new TransferResult(transfer.invoke(Transfer::view), created, events, balances);
   }
 
   static void requireNotFrozen(Aggregate<Account> account) {

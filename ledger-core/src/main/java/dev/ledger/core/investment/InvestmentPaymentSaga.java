@@ -1,0 +1,138 @@
+package dev.ledger.core.investment;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import dev.ledger.core.investment.InvestmentCommands.ActivateInvestment;
+import dev.ledger.core.investment.InvestmentCommands.ExpireInvestment;
+import dev.ledger.core.investment.InvestmentCommands.FailInvestment;
+import dev.ledger.core.investment.InvestmentCommands.RefundInvestment;
+import dev.ledger.core.investment.InvestmentEvents.InvestmentCreated;
+import dev.ledger.core.investment.InvestmentEvents.InvestmentExpired;
+import dev.ledger.core.investment.InvestmentEvents.InvestmentRefunded;
+import dev.ledger.core.payment.IdempotencyKeys;
+import dev.ledger.core.payment.PaymentEvents.PaymentCanceled;
+import dev.ledger.core.payment.PaymentEvents.PaymentFailed;
+import dev.ledger.core.payment.PaymentEvents.PaymentRefunded;
+import dev.ledger.core.payment.PaymentEvents.PaymentSucceeded;
+import dev.ledger.core.payment.PaymentGateway;
+import dev.ledger.core.payment.PaymentGatewayException;
+import java.time.Duration;
+import java.util.Map;
+import org.axonframework.commandhandling.GenericCommandMessage;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.deadline.DeadlineManager;
+import org.axonframework.deadline.annotation.DeadlineHandler;
+import org.axonframework.modelling.saga.EndSaga;
+import org.axonframework.modelling.saga.SagaEventHandler;
+import org.axonframework.modelling.saga.SagaLifecycle;
+import org.axonframework.modelling.saga.StartSaga;
+
+/**
+ * Drives an investment from its creation to its payment, or to its expiry. It reacts to facts the
+ * webhook adapter recorded on the Stripe money object ({@code PaymentSucceeded}, ...), which are
+ * recorded once each; the commands it sends are idempotent too, so a redelivered event changes
+ * nothing. The payment deadline is persisted (db-scheduler) and survives restarts. Resources
+ * arrive as handler parameters: a saga holds only its own serializable state.
+ */
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
+public class InvestmentPaymentSaga {
+  public static final String DEADLINE = "investment-payment-due";
+  static final String PAYMENT_INTENT = "paymentIntentId";
+  static final String ACTOR = "engine:investment-payment-saga";
+
+  /** How often a failed cancellation at the deadline is tried again before expiring anyway. */
+  static final int CANCEL_ATTEMPTS_MAX = 10;
+
+  private InvestmentId investmentId;
+  private String paymentIntentId;
+  private String deadlineId;
+
+  @StartSaga
+  @SagaEventHandler(associationProperty = "investmentId")
+  public void on(InvestmentCreated event, DeadlineManager deadlineManager) {
+    investmentId = event.investmentId();
+    paymentIntentId = event.paymentIntentId();
+    SagaLifecycle.associateWith(PAYMENT_INTENT, paymentIntentId);
+    deadlineId = deadlineManager.schedule(event.expiresAt(), DEADLINE, new PaymentDue(investmentId, 0));
+  }
+
+  @SagaEventHandler(associationProperty = PAYMENT_INTENT)
+  public void on(PaymentSucceeded event, CommandGateway commands, DeadlineManager deadlineManager) {
+    cancelDeadline(deadlineManager);
+    send(commands, new ActivateInvestment(investmentId, event.paymentIntentId(), event.amountReceived(), event.currency()));
+  }
+
+  @SagaEventHandler(associationProperty = PAYMENT_INTENT)
+  public void on(PaymentFailed event, CommandGateway commands) {
+    // The customer may still pay with the same PaymentIntent: the deadline stays.
+    send(commands, new FailInvestment(investmentId, event.reason()));
+  }
+
+  @SagaEventHandler(associationProperty = PAYMENT_INTENT)
+  public void on(PaymentCanceled event, CommandGateway commands, DeadlineManager deadlineManager) {
+    cancelDeadline(deadlineManager);
+    send(commands, new ExpireInvestment(investmentId));
+  }
+
+  @SagaEventHandler(associationProperty = PAYMENT_INTENT)
+  public void on(PaymentRefunded event, CommandGateway commands) {
+    send(commands, new RefundInvestment(investmentId, event.refundedTotal()));
+  }
+
+  /**
+   * No payment by the deadline: cancel the PaymentIntent at Stripe (same idempotency key on every
+   * try), then expire. If Stripe says it succeeded meanwhile, wait for its webhook instead. If
+   * Stripe cannot be reached, try again later, a bounded number of times.
+   */
+  @DeadlineHandler(deadlineName = DEADLINE)
+  public void onPaymentDue(PaymentDue due, PaymentGateway gateway, CommandGateway commands, DeadlineManager deadlineManager) {
+    String key = IdempotencyKeys.of(investmentId.tenant().value(), "investment", investmentId.referenceId(), "cancel-payment-intent");
+    try {
+      var intent = gateway.cancelPaymentIntent(paymentIntentId, key);
+      if ("succeeded".equals(intent.status())) {
+        return; // the money arrived: payment_intent.succeeded will activate
+      }
+    } catch (PaymentGatewayException e) {
+      if (e.kind() == PaymentGatewayException.Kind.UNAVAILABLE && due.attempt() + 1 < CANCEL_ATTEMPTS_MAX) {
+        Duration wait = Duration.ofSeconds(Math.min(3600, 30L << Math.min(due.attempt(), 7)));
+        deadlineId = deadlineManager.schedule(wait, DEADLINE, new PaymentDue(investmentId, due.attempt() + 1));
+        return;
+      }
+      // refused by Stripe, or unreachable for too long: expire here; a payment that arrives later
+      // still activates (the investment accepts it from EXPIRED) and shows in reconciliation
+    }
+    send(commands, new ExpireInvestment(investmentId));
+  }
+
+  @EndSaga
+  @SagaEventHandler(associationProperty = "investmentId")
+  public void on(InvestmentRefunded event) {
+    // the last transition there is
+  }
+
+  @SagaEventHandler(associationProperty = "investmentId")
+  public void on(InvestmentExpired event, DeadlineManager deadlineManager) {
+    // Kept alive: a payment can still succeed after the expiry raced with it (see Investment).
+    cancelDeadline(deadlineManager);
+  }
+
+  /**
+   * The deadline's payload.
+   *
+   * @param attempt how many times canceling the PaymentIntent has failed so far
+   */
+  public record PaymentDue(InvestmentId investmentId, int attempt) {}
+
+  private void cancelDeadline(DeadlineManager deadlineManager) {
+    if (deadlineId != null) {
+      deadlineManager.cancelSchedule(DEADLINE, deadlineId);
+      deadlineId = null;
+    }
+  }
+
+  private void send(CommandGateway commands, Object command) {
+    commands.sendAndWait(
+        GenericCommandMessage.asCommandMessage(command)
+            .andMetaData(Map.of("tenant", investmentId.tenant().value(), "keyId", ACTOR)));
+  }
+
+}

@@ -1,0 +1,43 @@
+package dev.ledger.core.payment;
+
+import java.time.Instant;
+
+/**
+ * What the Stripe webhook adapter tells the domain about one money object. The adapter has
+ * verified the event's signature and its metadata before it sends these.
+ */
+public final class PaymentCommands {
+  private PaymentCommands() {}
+
+  /**
+   * A PaymentIntent reached {@code status} (as Stripe reports it: {@code requires_capture},
+   * {@code succeeded}, {@code canceled}, or {@code payment_failed} for a failed attempt).
+   *
+   * @param order what the payment is for, from the PaymentIntent's metadata
+   * @param amountReceived captured so far, in minor units
+   * @param stripeEventId the webhook event that reported it, for the audit trail
+   */
+  public record RecordPaymentIntentStatus(
+      String paymentIntentId,
+      PaymentOrder order,
+      String status,
+      long amount,
+      long amountReceived,
+      String currency,
+      String failureReason,
+      String stripeEventId,
+      Instant occurredAt) {}
+
+  /**
+   * A charge of the PaymentIntent has {@code amountRefunded} refunded in all (Stripe reports the
+   * running total, so a repeated or late report never refunds twice).
+   */
+  public record RecordChargeRefunded(
+      String paymentIntentId,
+      PaymentOrder order,
+      String chargeId,
+      long amountRefunded,
+      String currency,
+      String stripeEventId,
+      Instant occurredAt) {}
+}
