@@ -4,12 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ledger.core.account.Account;
 import dev.ledger.core.account.AccountCommandHandler;
+import dev.ledger.core.investment.Investment;
+import dev.ledger.core.investment.InvestmentCommandHandler;
+import dev.ledger.core.payment.PaymentCommandHandler;
+import dev.ledger.core.payment.StripePayment;
+import dev.ledger.core.points.PointsCommandHandler;
 import dev.ledger.core.shared.AccountId;
 import dev.ledger.core.shared.LedgerRejection;
 import dev.ledger.core.shared.Rejection;
 import dev.ledger.core.shared.TransferId;
 import dev.ledger.core.transfer.JournalEntry;
 import dev.ledger.core.transfer.PendingTransferExpirySaga;
+import dev.ledger.core.transfer.Postings;
 import dev.ledger.core.transfer.Transfer;
 import dev.ledger.core.transfer.TransferCommandHandler;
 import java.time.Duration;
@@ -47,8 +53,9 @@ import org.axonframework.test.deadline.StubDeadlineManager;
 
 /**
  * The ledger's core wired on Axon's real components (command bus, event-sourcing repositories, an
- * event store, the expiry saga), in memory, so that a command that touches several aggregates can
- * be tested for exactly the events it records.
+ * event store, the expiry saga; the handlers of accounts, transfers, points, Stripe payments and
+ * investments), in memory, so that a command that touches several aggregates can be tested for
+ * exactly the events it records.
  *
  * <p>{@code AggregateTestFixture} hosts a single aggregate instance, while a transfer changes a
  * transfer and two or more accounts in one unit of work; the wiring below is what {@code
@@ -71,6 +78,10 @@ public final class LedgerFixture {
       EventSourcingRepository.builder(Transfer.class).eventStore(eventStore).build();
   private final EventSourcingRepository<JournalEntry> entries =
       EventSourcingRepository.builder(JournalEntry.class).eventStore(eventStore).build();
+  private final EventSourcingRepository<StripePayment> payments =
+      EventSourcingRepository.builder(StripePayment.class).eventStore(eventStore).build();
+  private final EventSourcingRepository<Investment> investments =
+      EventSourcingRepository.builder(Investment.class).eventStore(eventStore).build();
   private final StubDeadlineManager deadlines = new StubDeadlineManager(START);
   private final InMemorySagaStore sagaStore = new InMemorySagaStore();
   private final AnnotatedSagaManager<PendingTransferExpirySaga> expirySagas;
@@ -82,6 +93,15 @@ public final class LedgerFixture {
         .subscribe(commandBus);
     new AnnotationCommandHandlerAdapter<>(
             new TransferCommandHandler(accounts, transfers, entries, clock))
+        .subscribe(commandBus);
+    new AnnotationCommandHandlerAdapter<>(
+            new PointsCommandHandler(new Postings(accounts, transfers, clock)))
+        .subscribe(commandBus);
+    new AnnotationCommandHandlerAdapter<>(new PaymentCommandHandler(payments))
+        .subscribe(commandBus);
+    new AnnotationCommandHandlerAdapter<>(
+            new InvestmentCommandHandler(
+                investments, new Postings(accounts, transfers, clock), clock))
         .subscribe(commandBus);
     commandBus.registerDispatchInterceptor(
         messages ->

@@ -66,7 +66,12 @@ public class Investment {
    * payment can still arrive after a failed attempt, or after the expiry raced with it). Answers
    * whether it activated, so the caller awards the points exactly then.
    */
-  boolean activate(String paidIntent, long amountReceived, String paidCurrency, String awardTransfer, Instant now) {
+  boolean activate(
+      String paidIntent,
+      long amountReceived,
+      String paidCurrency,
+      String awardTransfer,
+      Instant now) {
     if (status == InvestmentStatus.ACTIVE || status == InvestmentStatus.REFUNDED) {
       return false; // paid already: a repeated report
     }
@@ -76,7 +81,14 @@ public class Investment {
               investmentId, paidIntent, amount, currency, amountReceived, paidCurrency, now));
       return false;
     }
-    apply(new InvestmentActivated(investmentId, paidIntent, amountReceived, pointsReward, awardTransfer, now));
+    apply(
+        new InvestmentActivated(
+            investmentId,
+            paidIntent,
+            amountReceived,
+            pointsReward,
+            pointsReward > 0 ? awardTransfer : null,
+            now));
     return true;
   }
 
@@ -149,6 +161,16 @@ public class Investment {
     status = InvestmentStatus.ACTIVE;
     pointsAwarded = event.pointsAwarded();
     awardTransferId = event.awardTransferId();
+  }
+
+  /**
+   * The money arrived but not as agreed: the investment fails (it will not be activated by this
+   * PaymentIntent, which has succeeded and will report nothing more) and waits for an operator,
+   * with the mismatch on record and in reconciliation.
+   */
+  @EventSourcingHandler
+  void on(InvestmentPaymentMismatched event) {
+    status = InvestmentStatus.FAILED;
   }
 
   @EventSourcingHandler

@@ -20,9 +20,9 @@ import org.axonframework.modelling.command.Aggregate;
 import org.axonframework.modelling.command.Repository;
 
 /**
- * Investments. Activation and its points award are one unit of work, so they commit together or
- * not at all; the award's transfer id is derived from the investment, so even a second activation
- * path could not award twice. A full refund reverses the award as far as the user's points allow.
+ * Investments. Activation and its points award are one unit of work, so they commit together or not
+ * at all; the award's transfer id is derived from the investment, so even a second activation path
+ * could not award twice. A full refund reverses the award as far as the user's points allow.
  *
  * <p>Rejections: {@code ID_CONFLICT} for a repeated id with other content, {@code NOT_FOUND} (as
  * {@code INVESTMENT_NOT_FOUND}) for an unknown investment.
@@ -32,7 +32,8 @@ public class InvestmentCommandHandler {
   private final Postings postings;
   private final Clock clock;
 
-  public InvestmentCommandHandler(Repository<Investment> investments, Postings postings, Clock clock) {
+  public InvestmentCommandHandler(
+      Repository<Investment> investments, Postings postings, Clock clock) {
     this.investments = investments;
     this.postings = postings;
     this.clock = clock;
@@ -44,7 +45,8 @@ public class InvestmentCommandHandler {
     if (existing.isPresent()) {
       if (!existing.get().invoke(i -> i.isDescribedBy(command))) {
         throw new LedgerRejection(
-            Rejection.ID_CONFLICT, "investment " + command.investmentId().id() + " exists with other content");
+            Rejection.ID_CONFLICT,
+            "investment " + command.investmentId().id() + " exists with other content");
       }
       return view(existing.get(), false);
     }
@@ -59,7 +61,11 @@ public class InvestmentCommandHandler {
         investment.invoke(
             i ->
                 i.activate(
-                    command.paymentIntentId(), command.amountReceived(), command.currency(), award.id(), clock.instant()));
+                    command.paymentIntentId(),
+                    command.amountReceived(),
+                    command.currency(),
+                    award.id(),
+                    clock.instant()));
     if (activated) {
       long points = investment.invoke(Investment::pointsReward);
       if (points > 0) {
@@ -111,7 +117,9 @@ public class InvestmentCommandHandler {
     }
     TenantId tenant = command.investmentId().tenant();
     long awarded = investment.invoke(Investment::pointsAwarded);
-    TransferId reversal = TransferId.of(tenant.value(), "investment-" + command.investmentId().referenceId() + "-reversal");
+    TransferId reversal =
+        TransferId.of(
+            tenant.value(), "investment-" + command.investmentId().referenceId() + "-reversal");
     long reversed = 0;
     if (awarded > 0) {
       var user = Points.userAccount(tenant, investment.invoke(Investment::userId));
@@ -133,18 +141,25 @@ public class InvestmentCommandHandler {
     }
     long pointsReversed = reversed;
     investment.execute(
-        i -> i.refund(command.refundedTotal(), pointsReversed, pointsReversed > 0 ? reversal.id() : null, clock.instant()));
+        i ->
+            i.refund(
+                command.refundedTotal(),
+                pointsReversed,
+                pointsReversed > 0 ? reversal.id() : null,
+                clock.instant()));
     return view(investment, false);
   }
 
   /** The transfer that carries an investment's points award: one per investment, ever. */
   public static TransferId awardTransferId(InvestmentId investment) {
-    return TransferId.of(investment.tenant().value(), "investment-" + investment.referenceId() + "-award");
+    return TransferId.of(
+        investment.tenant().value(), "investment-" + investment.referenceId() + "-award");
   }
 
   private Aggregate<Investment> load(InvestmentId id) {
     return Aggregates.find(investments, id.toString())
-        .orElseThrow(() -> new LedgerRejection(Rejection.INVESTMENT_NOT_FOUND, "no investment " + id.id()));
+        .orElseThrow(
+            () -> new LedgerRejection(Rejection.INVESTMENT_NOT_FOUND, "no investment " + id.id()));
   }
 
   private static InvestmentView view(Aggregate<Investment> investment, boolean created) {

@@ -7,8 +7,8 @@ public final class InvestmentCommands {
   private InvestmentCommands() {}
 
   /**
-   * Records a new investment waiting for its payment through {@code paymentIntentId}, until
-   * {@code expiresAt}.
+   * Records a new investment waiting for its payment through {@code paymentIntentId}, until {@code
+   * expiresAt}.
    */
   public record CreateInvestment(
       InvestmentId investmentId,

@@ -6,10 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /**
- * An investment: its tenant, the client's id, and the UUID that Stripe's metadata carries as
- * {@code reference_id} (the id itself when it is a UUID, else one derived from tenant and id).
- * {@link #toString()} is the aggregate identifier {@code tenant/investment/referenceId}, so a
- * webhook finds the investment from its metadata alone.
+ * An investment: its tenant, the client's id, and the UUID that Stripe's metadata carries as {@code
+ * reference_id} (the id itself when it is a UUID, else one derived from tenant and id). {@link
+ * #toString()} is the aggregate identifier {@code tenant/investment/referenceId}, so a webhook
+ * finds the investment from its metadata alone.
  */
 public record InvestmentId(TenantId tenant, String id) {
   public InvestmentId {
@@ -31,7 +31,8 @@ public record InvestmentId(TenantId tenant, String id) {
   }
 
   private String derived() {
-    return UUID.nameUUIDFromBytes((tenant.value() + "/investment/" + id).getBytes(StandardCharsets.UTF_8))
+    return UUID.nameUUIDFromBytes(
+            (tenant.value() + "/investment/" + id).getBytes(StandardCharsets.UTF_8))
         .toString();
   }
 

@@ -30,8 +30,8 @@ import org.axonframework.modelling.saga.StartSaga;
  * Drives an investment from its creation to its payment, or to its expiry. It reacts to facts the
  * webhook adapter recorded on the Stripe money object ({@code PaymentSucceeded}, ...), which are
  * recorded once each; the commands it sends are idempotent too, so a redelivered event changes
- * nothing. The payment deadline is persisted (db-scheduler) and survives restarts. Resources
- * arrive as handler parameters: a saga holds only its own serializable state.
+ * nothing. The payment deadline is persisted (db-scheduler) and survives restarts. Resources arrive
+ * as handler parameters: a saga holds only its own serializable state.
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
 public class InvestmentPaymentSaga {
@@ -52,13 +52,17 @@ public class InvestmentPaymentSaga {
     investmentId = event.investmentId();
     paymentIntentId = event.paymentIntentId();
     SagaLifecycle.associateWith(PAYMENT_INTENT, paymentIntentId);
-    deadlineId = deadlineManager.schedule(event.expiresAt(), DEADLINE, new PaymentDue(investmentId, 0));
+    deadlineId =
+        deadlineManager.schedule(event.expiresAt(), DEADLINE, new PaymentDue(investmentId, 0));
   }
 
   @SagaEventHandler(associationProperty = PAYMENT_INTENT)
   public void on(PaymentSucceeded event, CommandGateway commands, DeadlineManager deadlineManager) {
     cancelDeadline(deadlineManager);
-    send(commands, new ActivateInvestment(investmentId, event.paymentIntentId(), event.amountReceived(), event.currency()));
+    send(
+        commands,
+        new ActivateInvestment(
+            investmentId, event.paymentIntentId(), event.amountReceived(), event.currency()));
   }
 
   @SagaEventHandler(associationProperty = PAYMENT_INTENT)
@@ -84,17 +88,29 @@ public class InvestmentPaymentSaga {
    * Stripe cannot be reached, try again later, a bounded number of times.
    */
   @DeadlineHandler(deadlineName = DEADLINE)
-  public void onPaymentDue(PaymentDue due, PaymentGateway gateway, CommandGateway commands, DeadlineManager deadlineManager) {
-    String key = IdempotencyKeys.of(investmentId.tenant().value(), "investment", investmentId.referenceId(), "cancel-payment-intent");
+  public void onPaymentDue(
+      PaymentDue due,
+      PaymentGateway gateway,
+      CommandGateway commands,
+      DeadlineManager deadlineManager) {
+    String key =
+        IdempotencyKeys.of(
+            investmentId.tenant().value(),
+            "investment",
+            investmentId.referenceId(),
+            "cancel-payment-intent");
     try {
       var intent = gateway.cancelPaymentIntent(paymentIntentId, key);
       if ("succeeded".equals(intent.status())) {
         return; // the money arrived: payment_intent.succeeded will activate
       }
     } catch (PaymentGatewayException e) {
-      if (e.kind() == PaymentGatewayException.Kind.UNAVAILABLE && due.attempt() + 1 < CANCEL_ATTEMPTS_MAX) {
+      if (e.kind() == PaymentGatewayException.Kind.UNAVAILABLE
+          && due.attempt() + 1 < CANCEL_ATTEMPTS_MAX) {
         Duration wait = Duration.ofSeconds(Math.min(3600, 30L << Math.min(due.attempt(), 7)));
-        deadlineId = deadlineManager.schedule(wait, DEADLINE, new PaymentDue(investmentId, due.attempt() + 1));
+        deadlineId =
+            deadlineManager.schedule(
+                wait, DEADLINE, new PaymentDue(investmentId, due.attempt() + 1));
         return;
       }
       // refused by Stripe, or unreachable for too long: expire here; a payment that arrives later
@@ -134,5 +150,4 @@ public class InvestmentPaymentSaga {
         GenericCommandMessage.asCommandMessage(command)
             .andMetaData(Map.of("tenant", investmentId.tenant().value(), "keyId", ACTOR)));
   }
-
 }

@@ -8,9 +8,9 @@ import org.axonframework.modelling.command.Aggregate;
 import org.axonframework.modelling.command.Repository;
 
 /**
- * Records Stripe's reports on the money object they are about, creating it on the first report.
- * Two first reports racing on two nodes collide on the event store's key; the loser is retried
- * and then finds the object.
+ * Records Stripe's reports on the money object they are about, creating it on the first report. Two
+ * first reports racing on two nodes collide on the event store's key; the loser is retried and then
+ * finds the object.
  */
 public class PaymentCommandHandler {
   private final Repository<StripePayment> payments;

@@ -3,15 +3,15 @@ package dev.ledger.core.payment;
 import java.time.Instant;
 
 /**
- * What the Stripe webhook adapter tells the domain about one money object. The adapter has
- * verified the event's signature and its metadata before it sends these.
+ * What the Stripe webhook adapter tells the domain about one money object. The adapter has verified
+ * the event's signature and its metadata before it sends these.
  */
 public final class PaymentCommands {
   private PaymentCommands() {}
 
   /**
-   * A PaymentIntent reached {@code status} (as Stripe reports it: {@code requires_capture},
-   * {@code succeeded}, {@code canceled}, or {@code payment_failed} for a failed attempt).
+   * A PaymentIntent reached {@code status} (as Stripe reports it: {@code requires_capture}, {@code
+   * succeeded}, {@code canceled}, or {@code payment_failed} for a failed attempt).
    *
    * @param order what the payment is for, from the PaymentIntent's metadata
    * @param amountReceived captured so far, in minor units

@@ -18,7 +18,11 @@ public final class PaymentEvents {
 
   /** Funds are held (manual capture) and can be captured until Stripe's deadline. */
   public record PaymentAuthorized(
-      String paymentIntentId, PaymentOrder order, long amount, String currency, String stripeEventId)
+      String paymentIntentId,
+      PaymentOrder order,
+      long amount,
+      String currency,
+      String stripeEventId)
       implements PaymentEvent {}
 
   /** The money arrived: {@code amountReceived} was captured. */

@@ -15,9 +15,9 @@ import org.axonframework.modelling.command.AggregateIdentifier;
 
 /**
  * One Stripe money object: a PaymentIntent and the refunds of its charges. It turns Stripe's
- * reports, which may repeat and arrive in any order, into facts recorded once: two events about
- * the same payment (say {@code payment_intent.succeeded} and {@code charge.succeeded}) apply once,
- * a stale report is ignored, and refunds only ever grow.
+ * reports, which may repeat and arrive in any order, into facts recorded once: two events about the
+ * same payment (say {@code payment_intent.succeeded} and {@code charge.succeeded}) apply once, a
+ * stale report is ignored, and refunds only ever grow.
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
 public class StripePayment {
@@ -61,7 +61,11 @@ public class StripePayment {
       case AUTHORIZED ->
           apply(
               new PaymentAuthorized(
-                  paymentIntentId, order, report.amount(), report.currency(), report.stripeEventId()));
+                  paymentIntentId,
+                  order,
+                  report.amount(),
+                  report.currency(),
+                  report.stripeEventId()));
       case SUCCEEDED ->
           apply(
               new PaymentSucceeded(

@@ -134,7 +134,8 @@ public final class Postings {
   static TransferResult result(
       Aggregate<Transfer> transfer, boolean created, Aggregate<Account>... touched) {
     List<EventRef> events = new ArrayList<>();
-    java.util.Map<String, dev.ledger.core.account.Balance> balances = new java.util.LinkedHashMap<>();
+    java.util.Map<String, dev.ledger.core.account.Balance> balances =
+        new java.util.LinkedHashMap<>();
     events.add(Aggregates.lastEvent(transfer));
     for (Aggregate<Account> account : touched) {
       events.add(Aggregates.lastEvent(account));

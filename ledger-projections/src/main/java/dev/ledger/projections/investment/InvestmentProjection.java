@@ -70,10 +70,9 @@ public class InvestmentProjection {
 
   @EventHandler
   void on(InvestmentPaymentMismatched event, TrackingToken token) {
-    transition(
+    status(
         event.investmentId(),
-        position(token),
-        "PAYMENT_MISMATCHED",
+        "FAILED",
         "expected "
             + event.expectedAmount()
             + " "
