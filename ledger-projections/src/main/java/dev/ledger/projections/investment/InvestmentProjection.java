@@ -73,7 +73,7 @@ public class InvestmentProjection {
     status(
         event.investmentId(),
         "FAILED",
-        "expected "
+        "payment mismatched: expected "
             + event.expectedAmount()
             + " "
             + event.expectedCurrency()
@@ -81,7 +81,8 @@ public class InvestmentProjection {
             + event.receivedAmount()
             + " "
             + event.receivedCurrency(),
-        event.at());
+        event.at(),
+        token);
   }
 
   @EventHandler
