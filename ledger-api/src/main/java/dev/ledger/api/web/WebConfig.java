@@ -14,6 +14,21 @@ public class WebConfig implements WebMvcConfigurer {
     this.scopeInterceptor = scopeInterceptor;
   }
 
+  /**
+   * The scheduler of {@code @Scheduled} tasks (webhook inbox, idempotency purge). Declared so that
+   * Spring does not borrow another executor of the application (such as the command retry
+   * executor) for them.
+   */
+  @org.springframework.context.annotation.Bean
+  org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler taskScheduler() {
+    var scheduler = new org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler();
+    scheduler.setPoolSize(2);
+    scheduler.setThreadNamePrefix("scheduled-");
+    scheduler.setWaitForTasksToCompleteOnShutdown(true);
+    scheduler.setAwaitTerminationSeconds(10);
+    return scheduler;
+  }
+
   @Override
   public void addInterceptors(InterceptorRegistry registry) {
     registry.addInterceptor(scopeInterceptor).addPathPatterns("/v1/**");
