@@ -16,8 +16,8 @@ public class WebConfig implements WebMvcConfigurer {
 
   /**
    * The scheduler of {@code @Scheduled} tasks (webhook inbox, idempotency purge). Declared so that
-   * Spring does not borrow another executor of the application (such as the command retry
-   * executor) for them.
+   * Spring does not borrow another executor of the application (such as the command retry executor)
+   * for them.
    */
   @org.springframework.context.annotation.Bean
   org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler taskScheduler() {

@@ -42,9 +42,21 @@ public final class FakeStripe {
 
   /** A PaymentIntent as Stripe answers it. */
   public static String paymentIntent(
-      String id, String status, long amount, long amountReceived, String currency, Map<String, String> metadata) {
+      String id,
+      String status,
+      long amount,
+      long amountReceived,
+      String currency,
+      Map<String, String> metadata) {
     StringBuilder meta = new StringBuilder();
-    metadata.forEach((k, v) -> meta.append(meta.isEmpty() ? "" : ",").append('"').append(k).append("\":\"").append(v).append('"'));
+    metadata.forEach(
+        (k, v) ->
+            meta.append(meta.isEmpty() ? "" : ",")
+                .append('"')
+                .append(k)
+                .append("\":\"")
+                .append(v)
+                .append('"'));
     return """
         {"id":"%s","object":"payment_intent","amount":%d,"amount_received":%d,"currency":"%s","status":"%s",
          "client_secret":"%s_secret_test","capture_method":"automatic","latest_charge":"ch_%s","metadata":{%s},
@@ -70,7 +82,11 @@ public final class FakeStripe {
                 .inScenario(scenario)
                 .whenScenarioStateIs(Scenario.STARTED)
                 .withRequestBody(containing("metadata[reference_id]=" + referenceId))
-                .willReturn(aResponse().withStatus(500).withHeader("Content-Type", "application/json").withBody("{\"error\":{\"type\":\"api_error\",\"message\":\"boom\"}}"))
+                .willReturn(
+                    aResponse()
+                        .withStatus(500)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"error\":{\"type\":\"api_error\",\"message\":\"boom\"}}"))
                 .willSetStateTo("recovered"));
     server()
         .stubFor(
@@ -82,11 +98,16 @@ public final class FakeStripe {
   }
 
   public static void onRetrieve(String paymentIntentId, String json) {
-    server().stubFor(get(urlPathEqualTo("/v1/payment_intents/" + paymentIntentId)).willReturn(okJson(json)));
+    server()
+        .stubFor(
+            get(urlPathEqualTo("/v1/payment_intents/" + paymentIntentId)).willReturn(okJson(json)));
   }
 
   public static void onCancel(String paymentIntentId, String json) {
-    server().stubFor(post(urlEqualTo("/v1/payment_intents/" + paymentIntentId + "/cancel")).willReturn(okJson(json)));
+    server()
+        .stubFor(
+            post(urlEqualTo("/v1/payment_intents/" + paymentIntentId + "/cancel"))
+                .willReturn(okJson(json)));
   }
 
   public static void onRetrieveCharge(String chargeId, String json) {
@@ -98,7 +119,12 @@ public final class FakeStripe {
     return """
         {"id":"%s","object":"event","api_version":"%s","created":%d,"type":"%s","livemode":false,
          "pending_webhooks":1,"request":{"id":null,"idempotency_key":null},"data":{"object":%s}}"""
-        .formatted(eventId, apiVersion == null ? Stripe.API_VERSION : apiVersion, System.currentTimeMillis() / 1000, type, objectJson);
+        .formatted(
+            eventId,
+            apiVersion == null ? Stripe.API_VERSION : apiVersion,
+            System.currentTimeMillis() / 1000,
+            type,
+            objectJson);
   }
 
   /** The Stripe-Signature header for a payload signed now, or at {@code timestamp}. */
@@ -114,7 +140,11 @@ public final class FakeStripe {
     return System.currentTimeMillis() / 1000;
   }
 
-  private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder okJson(String json) {
-    return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(json);
+  private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder okJson(
+      String json) {
+    return aResponse()
+        .withStatus(200)
+        .withHeader("Content-Type", "application/json")
+        .withBody(json);
   }
 }

@@ -30,6 +30,8 @@ public abstract class StripeApiTest extends ApiTest {
 
   /** Delivers a webhook as Stripe would: the raw body, signed now. */
   protected Http.Response deliver(String payload) {
-    return new Http(port, null).with("Stripe-Signature", FakeStripe.sign(payload, FakeStripe.now())).postRaw("/v1/webhooks/stripe", payload, "application/json");
+    return new Http(port, null)
+        .with("Stripe-Signature", FakeStripe.sign(payload, FakeStripe.now()))
+        .postRaw("/v1/webhooks/stripe", payload, "application/json");
   }
 }
