@@ -125,11 +125,29 @@ public class InvestmentPaymentSaga {
     // the last transition there is
   }
 
+  /**
+   * Kept alive for a while after the expiry: a payment that raced with the cancellation can still
+   * succeed (the investment accepts it), and this saga must be there to activate it. After {@link
+   * #LATE_PAYMENT_WINDOW} it ends, so expired investments do not keep sagas forever.
+   */
   @SagaEventHandler(associationProperty = "investmentId")
   public void on(InvestmentExpired event, DeadlineManager deadlineManager) {
-    // Kept alive: a payment can still succeed after the expiry raced with it (see Investment).
     cancelDeadline(deadlineManager);
+    deadlineManager.schedule(LATE_PAYMENT_WINDOW, CLOSE, new Close(investmentId));
   }
+
+  @DeadlineHandler(deadlineName = CLOSE)
+  public void onClose(Close close) {
+    SagaLifecycle.end();
+  }
+
+  /** How long after its expiry an investment still waits for a late payment. */
+  public static final Duration LATE_PAYMENT_WINDOW = Duration.ofDays(7);
+
+  public static final String CLOSE = "investment-saga-close";
+
+  /** The payload of the closing deadline. */
+  public record Close(InvestmentId investmentId) {}
 
   /**
    * The deadline's payload.

@@ -178,12 +178,24 @@ class InvestmentPaymentSagaTest {
   }
 
   @Test
-  void dropsTheDeadlineWhenTheInvestmentExpires() {
+  void replacesThePaymentDeadlineWithALatePaymentWindowWhenTheInvestmentExpires() {
     givenCreated()
         .whenAggregate(INV.toString())
         .publishes(new InvestmentExpired(INV, NOW))
         .expectActiveSagas(1)
-        .expectNoScheduledDeadlines()
+        .expectNoScheduledDeadline(EXPIRES_AT, new PaymentDue(INV, 0))
+        .expectScheduledDeadline(
+            InvestmentPaymentSaga.LATE_PAYMENT_WINDOW, new InvestmentPaymentSaga.Close(INV))
+        .expectNoDispatchedCommands();
+  }
+
+  @Test
+  void endsOnceTheLatePaymentWindowHasPassed() {
+    givenCreated()
+        .andThenAggregate(INV.toString())
+        .published(new InvestmentExpired(INV, NOW))
+        .whenTimeElapses(InvestmentPaymentSaga.LATE_PAYMENT_WINDOW.plusSeconds(1))
+        .expectActiveSagas(0)
         .expectNoDispatchedCommands();
   }
 
