@@ -80,13 +80,15 @@ public class StripeWebhookController {
       throw new ApiException(
           HttpStatus.BAD_REQUEST, "malformed_event", "the signed body is not JSON");
     }
-    String id = event.path("id").asText(null);
-    String type = event.path("type").asText(null);
+    String id = text(event, "id", 255);
+    String type = text(event, "type", 255);
+    JsonNode apiVersion = event.path("api_version");
     if (id == null
         || type == null
         || !"event".equals(event.path("object").asText())
-        || id.length() > 255
-        || type.length() > 255) {
+        || !(apiVersion.isMissingNode()
+            || apiVersion.isNull()
+            || text(event, "api_version", 64) != null)) {
       throw new ApiException(
           HttpStatus.BAD_REQUEST, "malformed_event", "the signed body is not a Stripe event");
     }
@@ -98,6 +100,18 @@ public class StripeWebhookController {
             event.path("livemode").asBoolean(false),
             raw);
     return Map.of("received", true, "duplicate", !stored);
+  }
+
+  /**
+   * A string field of the event, 1 to {@code maxLength} characters (the width of its column), or
+   * null: a number or an object is not coerced to text, so it cannot pass as an event id.
+   */
+  private static String text(JsonNode event, String field, int maxLength) {
+    JsonNode node = event.path(field);
+    if (!node.isTextual() || node.textValue().isEmpty() || node.textValue().length() > maxLength) {
+      return null;
+    }
+    return node.textValue();
   }
 
   private static long timestampOf(String header) {

@@ -53,7 +53,8 @@ public class PointsCommandHandler {
     TenantId tenant = command.transferId().tenant();
     postings.openIfMissing(Points.userAccount(tenant, command.userId()), Points.ASSET, false);
     postings.openIfMissing(Points.redeemed(tenant), Points.ASSET, true);
-    return postings.post(
+    // never below zero, even if the account was opened by hand with allowNegative
+    return postings.postNeverBelowZero(
         command.transferId(),
         new TransferSpec(
             Points.userAccount(tenant, command.userId()),

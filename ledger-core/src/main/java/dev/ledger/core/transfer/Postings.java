@@ -46,6 +46,21 @@ public final class Postings {
    * when the spec is the same, and rejected as {@code ID_CONFLICT} otherwise.
    */
   public TransferResult post(TransferId transferId, TransferSpec spec) throws Exception {
+    return post(transferId, spec, false);
+  }
+
+  /**
+   * Posts a transfer like {@link #post}, but the debit account must keep a non-negative available
+   * balance whatever its flag says: a user's points never go below zero, even in an account a
+   * client opened by hand with {@code allowNegative}. Short of funds is {@code INSUFFICIENT_FUNDS}.
+   */
+  public TransferResult postNeverBelowZero(TransferId transferId, TransferSpec spec)
+      throws Exception {
+    return post(transferId, spec, true);
+  }
+
+  private TransferResult post(TransferId transferId, TransferSpec spec, boolean debitFloorAtZero)
+      throws Exception {
     var existing = Aggregates.find(transfers, transferId.toString());
     if (existing.isPresent()) {
       if (!existing.get().invoke(Transfer::spec).equals(spec)) {
@@ -73,6 +88,15 @@ public final class Postings {
     requireAsset(credit, spec.asset());
     requireNotFrozen(debit);
     requireNotFrozen(credit);
+    if (debitFloorAtZero && debit.invoke(a -> a.balance().available()) < spec.amount()) {
+      throw new LedgerRejection(
+          Rejection.INSUFFICIENT_FUNDS,
+          "account "
+              + spec.debitAccount().address()
+              + " has "
+              + debit.invoke(a -> a.balance().available())
+              + " available");
+    }
 
     Aggregate<Transfer> transfer =
         transfers.newInstance(() -> Transfer.create(transferId, spec, clock.instant()));
