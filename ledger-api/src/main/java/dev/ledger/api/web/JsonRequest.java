@@ -168,6 +168,11 @@ public final class JsonRequest {
       problem(field, "must be 1 to 128 characters of [A-Za-z0-9_:.-]");
       return null;
     }
+    if (value != null && !ResourceId.isClientChoosable(value)) {
+      problem(
+          field, "must not start with " + ResourceId.ENGINE_PREFIX + " (reserved for the engine)");
+      return null;
+    }
     return value;
   }
 

@@ -146,7 +146,9 @@ class InvestmentPaymentApiTest extends StripeApiTest {
                             String.class,
                             "evt_%_" + investment.id()))
                     .containsOnly("PROCESSED"));
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(points("bob")).isEqualTo(REWARD));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(points("bob")).isEqualTo(REWARD));
     assertThat(awards("bob")).isEqualTo(1);
   }
 
@@ -221,7 +223,9 @@ class InvestmentPaymentApiTest extends StripeApiTest {
             succeeded(paid.paymentIntentId(), paid.id()),
             null));
     awaitStatus(paid.id(), "ACTIVE");
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(points("erin")).isEqualTo(REWARD));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(points("erin")).isEqualTo(REWARD));
     String chargeId = "ch_" + paid.paymentIntentId().substring(3);
     String charge =
         """

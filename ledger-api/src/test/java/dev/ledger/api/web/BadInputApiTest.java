@@ -133,6 +133,14 @@ class BadInputApiTest extends ApiTest {
             "validation_failed"));
     cases.add(
         Arguments.of(
+            "id with the engine's reserved prefix",
+            "POST",
+            "/v1/transfers",
+            TRANSFER.formatted("1").replace("\"id\":\"t\"", "\"id\":\"engine:investment:x:award\""),
+            400,
+            "validation_failed"));
+    cases.add(
+        Arguments.of(
             "ill-formed address",
             "POST",
             "/v1/transfers",

@@ -9,6 +9,7 @@ import dev.ledger.core.points.Points;
 import dev.ledger.core.shared.Aggregates;
 import dev.ledger.core.shared.LedgerRejection;
 import dev.ledger.core.shared.Rejection;
+import dev.ledger.core.shared.ResourceId;
 import dev.ledger.core.shared.TenantId;
 import dev.ledger.core.shared.TransferId;
 import dev.ledger.core.transfer.Postings;
@@ -119,7 +120,8 @@ public class InvestmentCommandHandler {
     long awarded = investment.invoke(Investment::pointsAwarded);
     TransferId reversal =
         TransferId.of(
-            tenant.value(), "investment-" + command.investmentId().referenceId() + "-reversal");
+            tenant.value(),
+            ResourceId.engine("investment", command.investmentId().referenceId(), "reversal"));
     long reversed = 0;
     if (awarded > 0) {
       var user = Points.userAccount(tenant, investment.invoke(Investment::userId));
@@ -153,7 +155,8 @@ public class InvestmentCommandHandler {
   /** The transfer that carries an investment's points award: one per investment, ever. */
   public static TransferId awardTransferId(InvestmentId investment) {
     return TransferId.of(
-        investment.tenant().value(), "investment-" + investment.referenceId() + "-award");
+        investment.tenant().value(),
+        ResourceId.engine("investment", investment.referenceId(), "award"));
   }
 
   private Aggregate<Investment> load(InvestmentId id) {

@@ -12,6 +12,22 @@ public final class ResourceId {
 
   private ResourceId() {}
 
+  /**
+   * Ids the engine chooses for what it does by itself (an investment's points award, its reversal)
+   * start with this; clients may not use it, so they can never take such an id first.
+   */
+  public static final String ENGINE_PREFIX = "engine:";
+
+  /** An id the engine derives for its own resource, never one a client can choose. */
+  public static String engine(String... parts) {
+    return ENGINE_PREFIX + String.join(":", parts);
+  }
+
+  /** Whether a client may choose this id. */
+  public static boolean isClientChoosable(String id) {
+    return isValid(id) && !id.startsWith(ENGINE_PREFIX);
+  }
+
   public static boolean isValid(String id) {
     return id != null && FORMAT.matcher(id).matches();
   }

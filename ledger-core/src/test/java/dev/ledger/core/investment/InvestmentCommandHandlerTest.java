@@ -63,9 +63,10 @@ class InvestmentCommandHandlerTest {
 
   private static final AccountId ISSUANCE = AccountId.of(TENANT, "platform:points:issuance");
   private static final AccountId ALICE = AccountId.of(TENANT, "user:alice:points");
-  private static final TransferId AWARD = TransferId.of(TENANT, "investment-" + REF + "-award");
+  private static final TransferId AWARD =
+      TransferId.of(TENANT, "engine:investment:" + REF + ":award");
   private static final TransferId REVERSAL =
-      TransferId.of(TENANT, "investment-" + REF + "-reversal");
+      TransferId.of(TENANT, "engine:investment:" + REF + ":reversal");
   private static final String REFERENCE = "investment:inv-1";
 
   private final LedgerFixture ledger = new LedgerFixture();
