@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.ledger.core.account.Account;
 import dev.ledger.core.account.AccountCommandHandler;
+import dev.ledger.core.checkout.CardCheckoutSaga;
+import dev.ledger.core.checkout.CheckoutCommandHandler;
+import dev.ledger.core.checkout.Order;
+import dev.ledger.core.checkout.Product;
 import dev.ledger.core.investment.Investment;
 import dev.ledger.core.investment.InvestmentCommandHandler;
 import dev.ledger.core.investment.InvestmentPaymentSaga;
@@ -241,7 +245,10 @@ public class AxonConfig {
     // Axon's SpringAggregateSnapshotter only knows aggregates that are Spring beans; ours are
     // registered through a ConfigurerModule, so the factories are named here.
     return AggregateSnapshotter.builder()
-        .aggregateFactories(List.of(new GenericAggregateFactory<>(Account.class)))
+        .aggregateFactories(
+            List.of(
+                new GenericAggregateFactory<>(Account.class),
+                new GenericAggregateFactory<>(Product.class)))
         .repositoryProvider(configuration::repository)
         .transactionManager(transactionManager)
         .eventStore(eventStore)
@@ -272,6 +279,19 @@ public class AxonConfig {
       configurer.configureAggregate(AggregateConfigurer.defaultConfiguration(JournalEntry.class));
       configurer.configureAggregate(AggregateConfigurer.defaultConfiguration(StripePayment.class));
       configurer.configureAggregate(AggregateConfigurer.defaultConfiguration(Investment.class));
+      configurer.configureAggregate(
+          AggregateConfigurer.defaultConfiguration(Product.class)
+              .configureSnapshotTrigger(
+                  c ->
+                      new EventCountSnapshotTriggerDefinition(c.snapshotter(), snapshotThreshold)));
+      configurer.configureAggregate(AggregateConfigurer.defaultConfiguration(Order.class));
+      configurer.registerCommandHandler(
+          c ->
+              new CheckoutCommandHandler(
+                  c.repository(Product.class),
+                  c.repository(Order.class),
+                  postings(c, clock),
+                  clock));
       configurer.registerCommandHandler(
           c -> new AccountCommandHandler(c.repository(Account.class), clock));
       configurer.registerCommandHandler(
@@ -292,6 +312,7 @@ public class AxonConfig {
           .eventProcessing()
           .registerSaga(PendingTransferExpirySaga.class)
           .registerSaga(InvestmentPaymentSaga.class)
+          .registerSaga(CardCheckoutSaga.class)
           // The default error handler logs and moves on: a saga would silently miss an event.
           .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance());
     };

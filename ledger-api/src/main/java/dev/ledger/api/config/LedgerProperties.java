@@ -25,7 +25,8 @@ public record LedgerProperties(
     @DefaultValue Http http,
     @DefaultValue Commands commands,
     @DefaultValue Stripe stripe,
-    @DefaultValue Investments investments) {
+    @DefaultValue Investments investments,
+    @DefaultValue Orders orders) {
 
   public static final Map<String, Integer> BUILT_IN_ASSETS =
       Map.of("POINTS", 0, "COINS", 0, "USD", 2, "EUR", 2, "GBP", 2);
@@ -201,7 +202,21 @@ public record LedgerProperties(
     public Investments {
       if (paymentTimeout.toSeconds() < 1 || paymentTimeout.compareTo(Duration.ofDays(30)) > 0) {
         throw new LedgerConfigurationException(
-            "ledger.investments.payment-timeout", "must be between 1 second and 30 days");
+            "LEDGER_INVESTMENTS_PAYMENT_TIMEOUT", "must be between 1 second and 30 days");
+      }
+    }
+  }
+
+  /**
+   * Card orders.
+   *
+   * @param paymentTimeout how long a card order holds its stock waiting for payment
+   */
+  public record Orders(@DefaultValue("30m") Duration paymentTimeout) {
+    public Orders {
+      if (paymentTimeout.toSeconds() < 1 || paymentTimeout.compareTo(Duration.ofDays(7)) > 0) {
+        throw new LedgerConfigurationException(
+            "LEDGER_ORDERS_PAYMENT_TIMEOUT", "must be between 1 second and 7 days");
       }
     }
   }

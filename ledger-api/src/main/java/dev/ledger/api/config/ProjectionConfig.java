@@ -1,5 +1,7 @@
 package dev.ledger.api.config;
 
+import dev.ledger.projections.catalog.CatalogProjection;
+import dev.ledger.projections.catalog.CatalogQueries;
 import dev.ledger.projections.investment.InvestmentProjection;
 import dev.ledger.projections.investment.InvestmentQueries;
 import dev.ledger.projections.ledger.BalanceProjection;
@@ -30,6 +32,16 @@ public class ProjectionConfig {
   @Bean
   InvestmentQueries investmentQueries(JdbcTemplate jdbc) {
     return new InvestmentQueries(jdbc);
+  }
+
+  @Bean
+  CatalogProjection catalogProjection(JdbcTemplate jdbc) {
+    return new CatalogProjection(jdbc);
+  }
+
+  @Bean
+  CatalogQueries catalogQueries(JdbcTemplate jdbc) {
+    return new CatalogQueries(jdbc);
   }
 
   @Bean

@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class PaymentReferences {
   /** The order types the engine handles today. */
-  public static final Set<String> ORDER_TYPES = Set.of("investment");
+  public static final Set<String> ORDER_TYPES = Set.of("investment", "order");
 
   private final JdbcTemplate jdbc;
 
@@ -63,6 +63,8 @@ public class PaymentReferences {
     String aggregate =
         switch (order.orderType()) {
           case "investment" -> InvestmentId.aggregateId(order.tenant(), order.referenceId());
+          case "order" ->
+              dev.ledger.core.checkout.OrderId.aggregateId(order.tenant(), order.referenceId());
           default -> null;
         };
     return aggregate != null

@@ -108,7 +108,10 @@ public class WebhookProcessor {
 
   record Outcome(Status status, String reason) {}
 
-  /** Thrown to try an event again later without counting it as a fault of ours. */
+  /**
+   * Thrown to try an event again later, with the usual backoff (it counts as an attempt; with the
+   * default settings the attempts outlast the reference grace, so such an event ends rejected).
+   */
   static final class NotYet extends RuntimeException {
     NotYet(String message) {
       super(message, null, false, false);

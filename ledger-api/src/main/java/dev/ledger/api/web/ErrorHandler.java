@@ -39,10 +39,24 @@ public class ErrorHandler {
   /** The HTTP status of each business rule. */
   public static HttpStatus statusOf(Rejection rejection) {
     return switch (rejection) {
-      case AMOUNT_MUST_BE_POSITIVE, ACCOUNTS_MUST_DIFFER, ASSET_MISMATCH, AMOUNT_EXCEEDS_PENDING ->
+      case AMOUNT_MUST_BE_POSITIVE,
+          ACCOUNTS_MUST_DIFFER,
+          ASSET_MISMATCH,
+          AMOUNT_EXCEEDS_PENDING,
+          PRICE_NOT_AVAILABLE ->
           HttpStatus.BAD_REQUEST;
-      case ACCOUNT_NOT_FOUND, TRANSFER_NOT_FOUND, INVESTMENT_NOT_FOUND -> HttpStatus.NOT_FOUND;
-      case ACCOUNT_FROZEN, INSUFFICIENT_FUNDS, INVALID_STATE, ID_CONFLICT, BALANCE_OVERFLOW ->
+      case ACCOUNT_NOT_FOUND,
+          TRANSFER_NOT_FOUND,
+          INVESTMENT_NOT_FOUND,
+          PRODUCT_NOT_FOUND,
+          ORDER_NOT_FOUND ->
+          HttpStatus.NOT_FOUND;
+      case ACCOUNT_FROZEN,
+          INSUFFICIENT_FUNDS,
+          INVALID_STATE,
+          ID_CONFLICT,
+          BALANCE_OVERFLOW,
+          OUT_OF_STOCK ->
           HttpStatus.CONFLICT;
     };
   }

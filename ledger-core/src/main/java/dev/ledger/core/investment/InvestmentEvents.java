@@ -42,7 +42,11 @@ public final class InvestmentEvents {
       Instant activatedAt)
       implements InvestmentEvent {}
 
-  /** A payment arrived that does not match the investment; it stays as it was. */
+  /**
+   * A payment arrived that does not match the investment: it is not activated, it fails (the
+   * PaymentIntent has succeeded and will report nothing more), and the money is to be settled by
+   * hand (reconciliation shows it).
+   */
   public record InvestmentPaymentMismatched(
       InvestmentId investmentId,
       String paymentIntentId,

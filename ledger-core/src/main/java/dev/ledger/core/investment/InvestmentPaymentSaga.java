@@ -14,7 +14,7 @@ import dev.ledger.core.payment.PaymentEvents.PaymentFailed;
 import dev.ledger.core.payment.PaymentEvents.PaymentRefunded;
 import dev.ledger.core.payment.PaymentEvents.PaymentSucceeded;
 import dev.ledger.core.payment.PaymentGateway;
-import dev.ledger.core.payment.PaymentGatewayException;
+import dev.ledger.core.payment.PaymentIntentCancellation;
 import java.time.Duration;
 import java.util.Map;
 import org.axonframework.commandhandling.GenericCommandMessage;
@@ -40,7 +40,7 @@ public class InvestmentPaymentSaga {
   static final String ACTOR = "engine:investment-payment-saga";
 
   /** How often a failed cancellation at the deadline is tried again before expiring anyway. */
-  static final int CANCEL_ATTEMPTS_MAX = 10;
+  static final int CANCEL_ATTEMPTS_MAX = PaymentIntentCancellation.ATTEMPTS_MAX;
 
   private InvestmentId investmentId;
   private String paymentIntentId;
@@ -59,6 +59,8 @@ public class InvestmentPaymentSaga {
   @SagaEventHandler(associationProperty = PAYMENT_INTENT)
   public void on(PaymentSucceeded event, CommandGateway commands, DeadlineManager deadlineManager) {
     cancelDeadline(deadlineManager);
+    // a late payment after an expiry: the saga must stay for the refunds that may follow
+    deadlineManager.cancelAllWithinScope(CLOSE);
     send(
         commands,
         new ActivateInvestment(
@@ -99,24 +101,18 @@ public class InvestmentPaymentSaga {
             "investment",
             investmentId.referenceId(),
             "cancel-payment-intent");
-    try {
-      var intent = gateway.cancelPaymentIntent(paymentIntentId, key);
-      if ("succeeded".equals(intent.status())) {
-        return; // the money arrived: payment_intent.succeeded will activate
+    switch (PaymentIntentCancellation.cancel(gateway, paymentIntentId, key, due.attempt())) {
+      case SUCCEEDED -> {
+        // the money arrived: payment_intent.succeeded will activate
       }
-    } catch (PaymentGatewayException e) {
-      if (e.kind() == PaymentGatewayException.Kind.UNAVAILABLE
-          && due.attempt() + 1 < CANCEL_ATTEMPTS_MAX) {
-        Duration wait = Duration.ofSeconds(Math.min(3600, 30L << Math.min(due.attempt(), 7)));
-        deadlineId =
-            deadlineManager.schedule(
-                wait, DEADLINE, new PaymentDue(investmentId, due.attempt() + 1));
-        return;
-      }
-      // refused by Stripe, or unreachable for too long: expire here; a payment that arrives later
-      // still activates (the investment accepts it from EXPIRED) and shows in reconciliation
+      case RETRY_LATER ->
+          deadlineId =
+              deadlineManager.schedule(
+                  PaymentIntentCancellation.retryDelay(due.attempt()),
+                  DEADLINE,
+                  new PaymentDue(investmentId, due.attempt() + 1));
+      case CANCELED -> send(commands, new ExpireInvestment(investmentId));
     }
-    send(commands, new ExpireInvestment(investmentId));
   }
 
   @EndSaga
