@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ledger.core.account.Account;
 import dev.ledger.core.account.AccountCommandHandler;
+import dev.ledger.core.checkout.CheckoutCommandHandler;
+import dev.ledger.core.checkout.Order;
+import dev.ledger.core.checkout.Product;
 import dev.ledger.core.investment.Investment;
 import dev.ledger.core.investment.InvestmentCommandHandler;
 import dev.ledger.core.payment.PaymentCommandHandler;
@@ -53,9 +56,9 @@ import org.axonframework.test.deadline.StubDeadlineManager;
 
 /**
  * The ledger's core wired on Axon's real components (command bus, event-sourcing repositories, an
- * event store, the expiry saga; the handlers of accounts, transfers, points, Stripe payments and
- * investments), in memory, so that a command that touches several aggregates can be tested for
- * exactly the events it records.
+ * event store, the expiry saga; the handlers of accounts, transfers, points, Stripe payments,
+ * investments, the catalog and checkout), in memory, so that a command that touches several
+ * aggregates can be tested for exactly the events it records.
  *
  * <p>{@code AggregateTestFixture} hosts a single aggregate instance, while a transfer changes a
  * transfer and two or more accounts in one unit of work; the wiring below is what {@code
@@ -82,6 +85,10 @@ public final class LedgerFixture {
       EventSourcingRepository.builder(StripePayment.class).eventStore(eventStore).build();
   private final EventSourcingRepository<Investment> investments =
       EventSourcingRepository.builder(Investment.class).eventStore(eventStore).build();
+  private final EventSourcingRepository<Product> products =
+      EventSourcingRepository.builder(Product.class).eventStore(eventStore).build();
+  private final EventSourcingRepository<Order> orders =
+      EventSourcingRepository.builder(Order.class).eventStore(eventStore).build();
   private final StubDeadlineManager deadlines = new StubDeadlineManager(START);
   private final InMemorySagaStore sagaStore = new InMemorySagaStore();
   private final AnnotatedSagaManager<PendingTransferExpirySaga> expirySagas;
@@ -102,6 +109,10 @@ public final class LedgerFixture {
     new AnnotationCommandHandlerAdapter<>(
             new InvestmentCommandHandler(
                 investments, new Postings(accounts, transfers, clock), clock))
+        .subscribe(commandBus);
+    new AnnotationCommandHandlerAdapter<>(
+            new CheckoutCommandHandler(
+                products, orders, new Postings(accounts, transfers, clock), clock))
         .subscribe(commandBus);
     commandBus.registerDispatchInterceptor(
         messages ->
@@ -221,6 +232,14 @@ public final class LedgerFixture {
 
   public Repository<Transfer> transfers() {
     return transfers;
+  }
+
+  public Repository<Product> products() {
+    return products;
+  }
+
+  public Repository<Order> orders() {
+    return orders;
   }
 
   /** Runs a read in its own unit of work, which repositories require. */

@@ -140,6 +140,10 @@ public class OrdersController {
     PaymentGateway.PaymentIntent intent;
     if (order.paymentIntentId() != null) {
       intent = gateway.retrievePaymentIntent(order.paymentIntentId());
+    } else if (order.status() != dev.ledger.core.checkout.OrderStatus.PENDING_PAYMENT) {
+      // canceled (say, its deadline passed) before a PaymentIntent was made: it takes no payment
+      // now
+      intent = null;
     } else {
       intent =
           gateway.createPaymentIntent(

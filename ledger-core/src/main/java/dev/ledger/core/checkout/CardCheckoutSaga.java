@@ -48,6 +48,7 @@ public class CardCheckoutSaga {
   private String paymentIntentId;
   private String deadlineId;
   private boolean paid;
+  private boolean canceled;
 
   @StartSaga
   @SagaEventHandler(associationProperty = "orderId")
@@ -61,14 +62,25 @@ public class CardCheckoutSaga {
   }
 
   @SagaEventHandler(associationProperty = "orderId")
-  public void on(CheckoutEvents.PaymentIntentAttached event) {
+  public void on(
+      CheckoutEvents.PaymentIntentAttached event,
+      PaymentGateway gateway,
+      DeadlineManager deadlineManager) {
     paymentIntentId = event.paymentIntentId();
     SagaLifecycle.associateWith(PAYMENT_INTENT, paymentIntentId);
+    if (canceled) {
+      cancelAtStripe(gateway, deadlineManager, 0); // attached too late: it must not take money
+    }
+  }
+
+  /** Only a paid order keeps its saga (for refunds); see {@link #onClose}. */
+  @SagaEventHandler(associationProperty = "orderId")
+  public void on(CheckoutEvents.OrderPaid event) {
+    paid = true;
   }
 
   @SagaEventHandler(associationProperty = PAYMENT_INTENT)
   public void on(PaymentSucceeded event, CommandGateway commands, DeadlineManager deadlineManager) {
-    paid = true;
     cancelDeadline(deadlineManager);
     send(
         commands,
@@ -94,6 +106,7 @@ public class CardCheckoutSaga {
   /** However the order ended unpaid, its PaymentIntent must not take money any more. */
   @SagaEventHandler(associationProperty = "orderId")
   public void on(OrderCanceled event, PaymentGateway gateway, DeadlineManager deadlineManager) {
+    canceled = true;
     cancelDeadline(deadlineManager);
     cancelAtStripe(gateway, deadlineManager, 0);
     deadlineManager.schedule(LATE_PAYMENT_WINDOW, CLOSE, new Close(orderId));

@@ -30,6 +30,7 @@ public class Order {
   private String currency;
   private String paymentIntentId;
   private OrderStatus status;
+  private boolean latePaymentRecorded;
 
   protected Order() {
     // for Axon
@@ -44,6 +45,11 @@ public class Order {
   }
 
   void attach(String intent) {
+    if (status != OrderStatus.PENDING_PAYMENT) {
+      throw new LedgerRejection(
+          Rejection.INVALID_STATE,
+          "order " + orderId.id() + " is " + status + ": it takes no payment");
+    }
     if (paymentIntentId == null) {
       apply(new CheckoutEvents.PaymentIntentAttached(orderId, intent));
     } else if (!paymentIntentId.equals(intent)) {
@@ -59,7 +65,9 @@ public class Order {
   /** Answers whether the payment was taken (false when the order is no longer waiting for one). */
   boolean pay(String paidIntent, long amountReceived, Instant now) {
     if (status == OrderStatus.CANCELED) {
-      apply(new OrderPaymentAfterCancel(orderId, paidIntent, amountReceived, now));
+      if (!latePaymentRecorded) { // a repeated report must not ask for a second refund
+        apply(new OrderPaymentAfterCancel(orderId, paidIntent, amountReceived, now));
+      }
       return false;
     }
     if (status != OrderStatus.PENDING_PAYMENT) {
@@ -152,6 +160,11 @@ public class Order {
   @EventSourcingHandler
   void on(OrderCanceled event) {
     status = OrderStatus.CANCELED;
+  }
+
+  @EventSourcingHandler
+  void on(CheckoutEvents.OrderPaymentAfterCancel event) {
+    latePaymentRecorded = true;
   }
 
   @EventSourcingHandler
