@@ -2,6 +2,8 @@ package dev.ledger.api.config;
 
 import dev.ledger.projections.investment.InvestmentProjection;
 import dev.ledger.projections.investment.InvestmentQueries;
+import dev.ledger.projections.leaderboard.LeaderboardProjection;
+import dev.ledger.projections.leaderboard.LeaderboardQueries;
 import dev.ledger.projections.ledger.BalanceProjection;
 import dev.ledger.projections.ledger.LedgerQueries;
 import dev.ledger.projections.ledger.TransferProjection;
@@ -35,5 +37,15 @@ public class ProjectionConfig {
   @Bean
   LedgerQueries ledgerQueries(JdbcTemplate jdbc) {
     return new LedgerQueries(jdbc);
+  }
+
+  @Bean
+  LeaderboardProjection leaderboardProjection(JdbcTemplate jdbc) {
+    return new LeaderboardProjection(jdbc);
+  }
+
+  @Bean
+  LeaderboardQueries leaderboardQueries(JdbcTemplate jdbc) {
+    return new LeaderboardQueries(jdbc);
   }
 }
