@@ -4,6 +4,8 @@ import dev.ledger.projections.catalog.CatalogProjection;
 import dev.ledger.projections.catalog.CatalogQueries;
 import dev.ledger.projections.investment.InvestmentProjection;
 import dev.ledger.projections.investment.InvestmentQueries;
+import dev.ledger.projections.leaderboard.LeaderboardProjection;
+import dev.ledger.projections.leaderboard.LeaderboardQueries;
 import dev.ledger.projections.ledger.BalanceProjection;
 import dev.ledger.projections.ledger.LedgerQueries;
 import dev.ledger.projections.ledger.TransferProjection;
@@ -47,5 +49,15 @@ public class ProjectionConfig {
   @Bean
   LedgerQueries ledgerQueries(JdbcTemplate jdbc) {
     return new LedgerQueries(jdbc);
+  }
+
+  @Bean
+  LeaderboardProjection leaderboardProjection(JdbcTemplate jdbc) {
+    return new LeaderboardProjection(jdbc);
+  }
+
+  @Bean
+  LeaderboardQueries leaderboardQueries(JdbcTemplate jdbc) {
+    return new LeaderboardQueries(jdbc);
   }
 }
