@@ -31,12 +31,15 @@ import java.util.concurrent.TimeUnit;
 import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
+import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.AggregateConfigurer;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.deadletter.jdbc.DeadLetterSchema;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
 import org.axonframework.eventsourcing.AggregateSnapshotter;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
@@ -52,6 +55,7 @@ import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
 import org.axonframework.modelling.saga.repository.jdbc.PostgresSagaSqlSchema;
 import org.axonframework.modelling.saga.repository.jdbc.SagaSchema;
 import org.axonframework.modelling.saga.repository.jdbc.SagaSqlSchema;
+import org.axonframework.serialization.Serializer;
 import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -109,6 +113,26 @@ public class AxonConfig {
         .setTokenTypeColumn("token_type")
         .setTimestampColumn("timestamp")
         .setOwnerColumn("owner")
+        .build();
+  }
+
+  /**
+   * The token store, with an owner name of this engine instance alone. Axon's default owner is the
+   * JVM's name (pid@host): two engines in one JVM, or two containers that share a host name and a
+   * pid, would each take the other's claims for their own and handle the same events twice.
+   */
+  @Bean
+  TokenStore tokenStore(
+      ConnectionProvider connectionProvider,
+      Serializer serializer,
+      TokenSchema tokenSchema,
+      LedgerProperties properties) {
+    return JdbcTokenStore.builder()
+        .connectionProvider(connectionProvider)
+        .schema(tokenSchema)
+        .serializer(serializer)
+        .claimTimeout(properties.processors().claimTimeout())
+        .nodeId(properties.nodeId())
         .build();
   }
 

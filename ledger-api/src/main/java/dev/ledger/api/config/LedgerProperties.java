@@ -15,6 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param dataDir where the embedded PostgreSQL keeps its data
  * @param bootstrapApiKey the secret of an all-scopes key for tenant {@code default}, or null
  * @param assets assets beyond the built-in ones, code to scale (minor-unit digits)
+ * @param nodeId this engine instance's name in processor claims; unique by default
  */
 @ConfigurationProperties("ledger")
 public record LedgerProperties(
@@ -26,13 +27,24 @@ public record LedgerProperties(
     @DefaultValue Commands commands,
     @DefaultValue Stripe stripe,
     @DefaultValue Investments investments,
-    @DefaultValue Orders orders) {
+    @DefaultValue Orders orders,
+    String nodeId,
+    @DefaultValue Processors processors) {
 
   public static final Map<String, Integer> BUILT_IN_ASSETS =
       Map.of("POINTS", 0, "COINS", 0, "USD", 2, "EUR", 2, "GBP", 2);
 
   public LedgerProperties {
     db = db == null ? new Db(null, null, null, 20) : db;
+    if (nodeId == null || nodeId.isBlank()) {
+      // unique per engine instance, also for several engines in one JVM
+      nodeId =
+          java.lang.management.ManagementFactory.getRuntimeMXBean().getName()
+              + "/"
+              + java.util.UUID.randomUUID().toString().substring(0, 8);
+    } else if (nodeId.length() > 200) {
+      throw new LedgerConfigurationException("LEDGER_NODE_ID", "must be at most 200 characters");
+    }
     if (bootstrapApiKey != null && !bootstrapApiKey.isEmpty() && bootstrapApiKey.length() < 16) {
       throw new LedgerConfigurationException(
           "LEDGER_BOOTSTRAP_API_KEY", "must be at least 16 characters");
@@ -203,6 +215,21 @@ public record LedgerProperties(
       if (paymentTimeout.toSeconds() < 1 || paymentTimeout.compareTo(Duration.ofDays(30)) > 0) {
         throw new LedgerConfigurationException(
             "LEDGER_INVESTMENTS_PAYMENT_TIMEOUT", "must be between 1 second and 30 days");
+      }
+    }
+  }
+
+  /**
+   * Event processors.
+   *
+   * @param claimTimeout how long a segment claimed by a node that stopped updating it stays
+   *     claimed, before another node takes it over
+   */
+  public record Processors(@DefaultValue("10s") Duration claimTimeout) {
+    public Processors {
+      if (claimTimeout.toSeconds() < 1 || claimTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
+        throw new LedgerConfigurationException(
+            "LEDGER_PROCESSORS_CLAIM_TIMEOUT", "must be between 1 second and 10 minutes");
       }
     }
   }

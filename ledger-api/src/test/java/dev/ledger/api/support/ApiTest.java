@@ -34,7 +34,19 @@ public abstract class ApiTest {
 
   @DynamicPropertySource
   static void database(DynamicPropertyRegistry registry) {
-    registry.add("ledger.db.url", TestDatabases::sharedDatabase);
+    // A database for each distinct test context: contexts stay alive side by side, and engines
+    // sharing one database would share their processors' segments like nodes of one cluster.
+    String[] database = new String[1];
+    registry.add(
+        "ledger.db.url",
+        () -> {
+          synchronized (database) {
+            if (database[0] == null) {
+              database[0] = TestDatabases.newDatabase();
+            }
+            return database[0];
+          }
+        });
     registry.add("ledger.db.user", TestDatabases::user);
     registry.add("ledger.db.password", TestDatabases::password);
     registry.add("ledger.bootstrap-api-key", () -> ADMIN_SECRET);

@@ -15,7 +15,6 @@ import java.util.UUID;
 public final class TestDatabases {
   private static EmbeddedPostgres embedded;
   private static String serverUrl;
-  private static String shared;
 
   private TestDatabases() {}
 
@@ -27,14 +26,6 @@ public final class TestDatabases {
   public static String password() {
     String password = System.getenv("LEDGER_TEST_DB_PASSWORD");
     return password == null ? "" : password;
-  }
-
-  /** One database for all tests of a JVM that share a Spring context. */
-  public static synchronized String sharedDatabase() {
-    if (shared == null) {
-      shared = newDatabase();
-    }
-    return shared;
   }
 
   /** A new, empty database. */
