@@ -21,8 +21,10 @@ import dev.ledger.core.transfer.PendingTransferExpirySaga;
 import dev.ledger.core.transfer.Postings;
 import dev.ledger.core.transfer.Transfer;
 import dev.ledger.core.transfer.TransferCommandHandler;
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,12 +33,15 @@ import java.util.concurrent.TimeUnit;
 import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
+import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.AggregateConfigurer;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.deadletter.jdbc.DeadLetterSchema;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
 import org.axonframework.eventsourcing.AggregateSnapshotter;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
@@ -52,7 +57,10 @@ import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
 import org.axonframework.modelling.saga.repository.jdbc.PostgresSagaSqlSchema;
 import org.axonframework.modelling.saga.repository.jdbc.SagaSchema;
 import org.axonframework.modelling.saga.repository.jdbc.SagaSqlSchema;
+import org.axonframework.serialization.Serializer;
 import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
+import org.axonframework.springboot.TokenStoreProperties;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -110,6 +118,34 @@ public class AxonConfig {
         .setTimestampColumn("timestamp")
         .setOwnerColumn("owner")
         .build();
+  }
+
+  /**
+   * The token store, owning its claims under a node id unique to this engine. Axon's default owner
+   * is the JVM's {@code pid@host}, which two nodes can share (two engines in one JVM, or containers
+   * that each run as PID 1 under the same host name): each then takes the other's claims for its
+   * own, both process every segment, and every event is applied twice to the read models.
+   */
+  @Bean
+  TokenStore tokenStore(
+      ConnectionProvider connectionProvider,
+      @Qualifier("serializer") Serializer serializer,
+      TokenSchema tokenSchema,
+      TokenStoreProperties properties) {
+    return JdbcTokenStore.builder()
+        .connectionProvider(connectionProvider)
+        .schema(tokenSchema)
+        .serializer(serializer)
+        .claimTimeout(properties.getClaimTimeout())
+        .nodeId(nodeId())
+        .build();
+  }
+
+  /** {@code pid@host} for operators, and a random suffix that no other node has. */
+  static String nodeId() {
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    String name = ManagementFactory.getRuntimeMXBean().getName();
+    return name.substring(0, Math.min(name.length(), 200)) + "#" + suffix;
   }
 
   /** PostgreSQL's saga schema: the generic one reads the serialized saga as a BLOB. */
