@@ -32,9 +32,17 @@ public abstract class ApiTest {
 
   protected String tenant;
 
+  /**
+   * The database of a subclass's context, if it needs one of its own. (A subclass cannot register
+   * {@code ledger.db.url} itself: the registration here runs after it and wins.)
+   */
+  protected static final String OWN_DATABASE = "ledger.test.own-database-url";
+
   @DynamicPropertySource
   static void database(DynamicPropertyRegistry registry) {
-    registry.add("ledger.db.url", TestDatabases::sharedDatabase);
+    registry.add("ledger.test.shared-database-url", TestDatabases::sharedDatabase);
+    registry.add(
+        "ledger.db.url", () -> "${" + OWN_DATABASE + ":${ledger.test.shared-database-url}}");
     registry.add("ledger.db.user", TestDatabases::user);
     registry.add("ledger.db.password", TestDatabases::password);
     registry.add("ledger.bootstrap-api-key", () -> ADMIN_SECRET);

@@ -11,6 +11,7 @@ import org.springframework.test.context.DynamicPropertySource;
 public abstract class StripeApiTest extends ApiTest {
   @DynamicPropertySource
   static void stripe(DynamicPropertyRegistry registry) {
+    registry.add(ApiTest.OWN_DATABASE, TestDatabases::stripeDatabase);
     stripeSettings().forEach((key, value) -> registry.add(key, () -> value));
   }
 

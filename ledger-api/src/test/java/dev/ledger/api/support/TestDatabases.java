@@ -16,6 +16,7 @@ public final class TestDatabases {
   private static EmbeddedPostgres embedded;
   private static String serverUrl;
   private static String shared;
+  private static String stripe;
 
   private TestDatabases() {}
 
@@ -35,6 +36,19 @@ public final class TestDatabases {
       shared = newDatabase();
     }
     return shared;
+  }
+
+  /**
+   * One database for all tests of a JVM that share the Stripe test context. It is not the one of
+   * {@link #sharedDatabase()}: two test contexts are two engines with different settings, and on
+   * one database each would pick up the other's work (a saga step or webhook event taken by the
+   * engine without Stripe fails there).
+   */
+  public static synchronized String stripeDatabase() {
+    if (stripe == null) {
+      stripe = newDatabase();
+    }
+    return stripe;
   }
 
   /** A new, empty database. */
