@@ -57,6 +57,7 @@ import org.axonframework.modelling.saga.repository.jdbc.SagaSchema;
 import org.axonframework.modelling.saga.repository.jdbc.SagaSqlSchema;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -124,7 +125,7 @@ public class AxonConfig {
   @Bean
   TokenStore tokenStore(
       ConnectionProvider connectionProvider,
-      Serializer serializer,
+      @Qualifier("serializer") Serializer serializer,
       TokenSchema tokenSchema,
       LedgerProperties properties) {
     return JdbcTokenStore.builder()

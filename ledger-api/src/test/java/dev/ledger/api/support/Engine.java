@@ -21,8 +21,13 @@ public final class Engine implements AutoCloseable {
     properties.put("server.port", "0");
     properties.put("ledger.bootstrap-api-key", ApiTest.ADMIN_SECRET);
     properties.putAll(settings);
-    return new Engine(
-        new SpringApplicationBuilder(LedgerApplication.class).properties(properties).run());
+    // as command-line arguments: default properties rank below application.properties, whose
+    // server.port=${SERVER_PORT:8080} would otherwise put every engine on port 8080
+    String[] args =
+        properties.entrySet().stream()
+            .map(setting -> "--" + setting.getKey() + "=" + setting.getValue())
+            .toArray(String[]::new);
+    return new Engine(new SpringApplicationBuilder(LedgerApplication.class).run(args));
   }
 
   /** Settings for an engine on a database of its own on the test server. */

@@ -81,6 +81,14 @@ public final class Http {
             .PUT(HttpRequest.BodyPublishers.ofString(write(body))));
   }
 
+  public Response putRaw(String path, String body, String contentType) {
+    HttpRequest.Builder builder = request(path);
+    if (contentType != null) {
+      builder.header("Content-Type", contentType);
+    }
+    return send(builder.PUT(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
   public Response postRaw(String path, String body, String contentType) {
     HttpRequest.Builder builder = request(path);
     if (contentType != null) {

@@ -211,8 +211,12 @@ public class CheckoutCommandHandler {
     if (command.byClient()) {
       order.execute(Order::requireCancelable);
     }
-    cancelAndRelease(order, command.reason());
-    return touched(order);
+    List<Aggregate<Product>> released = cancelAndRelease(order, command.reason());
+    // the answer's position must cover the released stock, so a read at it sees the stock back
+    List<EventRef> events = new ArrayList<>();
+    events.add(Aggregates.lastEvent(order));
+    released.forEach(p -> events.add(Aggregates.lastEvent(p)));
+    return new CheckoutResult(order.invoke(Order::state), false, events);
   }
 
   @CommandHandler
@@ -222,14 +226,18 @@ public class CheckoutCommandHandler {
     return touched(order);
   }
 
-  private void cancelAndRelease(Aggregate<Order> order, String reason) {
+  /** Cancels an unpaid order and releases its stock; answers the products it released. */
+  private List<Aggregate<Product>> cancelAndRelease(Aggregate<Order> order, String reason) {
     boolean canceled = order.invoke(o -> o.cancel(reason, clock.instant()));
-    if (canceled) {
-      String orderKey = order.invoke(o -> o.state().orderId().id());
-      for (Aggregate<Product> product : productsOf(order)) {
-        product.execute(p -> p.release(orderKey));
-      }
+    if (!canceled) {
+      return List.of();
     }
+    String orderKey = order.invoke(o -> o.state().orderId().id());
+    List<Aggregate<Product>> products = productsOf(order);
+    for (Aggregate<Product> product : products) {
+      product.execute(p -> p.release(orderKey));
+    }
+    return products;
   }
 
   private List<Aggregate<Product>> productsOf(Aggregate<Order> order) {
