@@ -163,7 +163,17 @@ public class OrdersController {
                   null,
                   "order " + orderId.id()),
               IdempotencyKeys.of(tenant, "order", orderId.referenceId(), "create-payment-intent"));
-      CheckoutResult attached = commands.send(new AttachPaymentIntent(orderId, intent.id()));
+      CheckoutResult attached;
+      try {
+        attached = commands.send(new AttachPaymentIntent(orderId, intent.id()));
+      } catch (dev.ledger.core.shared.LedgerRejection rejected) {
+        // the order was canceled meanwhile (say, its deadline passed): this PaymentIntent must
+        // not take money; cancel it under the order's cancellation key, then answer the refusal
+        gateway.cancelPaymentIntent(
+            intent.id(),
+            IdempotencyKeys.of(tenant, "order", orderId.referenceId(), "cancel-payment-intent"));
+        throw rejected;
+      }
       order = attached.order();
       placed = new CheckoutResult(order, placed.created(), concat(placed, attached));
     }
