@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ledger.api.leaderboard.BoardsFromHistory.Line;
+import dev.ledger.api.support.ApiTest;
 import dev.ledger.api.support.Http;
 import dev.ledger.core.account.AccountEvents.AccountCredited;
 import dev.ledger.core.account.AccountEvents.AccountDebited;
@@ -33,7 +34,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * {@code limit}, CSV and bad input are answered as the API says; and a write shows on the board
  * within a second, without {@code minPosition}.
  */
-class LeaderboardApiTest extends BoardsApiTest {
+class LeaderboardApiTest extends ApiTest {
   private static final List<String> POINTS_BOARDS = List.of("points-balance", "points-earned");
   private static final List<String> PERIODS = List.of("all", "month", "week");
 

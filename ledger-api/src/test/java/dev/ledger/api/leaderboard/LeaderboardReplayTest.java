@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ledger.api.leaderboard.BoardsFromHistory.Line;
+import dev.ledger.api.support.ApiTest;
 import dev.ledger.api.support.Http;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -20,7 +21,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * its tables, and reading the history again restores every row (value, position reached, last
  * position) and every answer of every board and period.
  */
-class LeaderboardReplayTest extends BoardsApiTest {
+class LeaderboardReplayTest extends ApiTest {
   private static final Duration REPLAY_WAIT = Duration.ofSeconds(120);
 
   @Autowired EventProcessingConfiguration processing;
