@@ -23,7 +23,6 @@ import dev.ledger.core.checkout.Sku;
 import dev.ledger.core.payment.IdempotencyKeys;
 import dev.ledger.core.payment.PaymentGateway;
 import dev.ledger.core.payment.PaymentGateway.NewPaymentIntent;
-import dev.ledger.core.points.Points;
 import dev.ledger.core.shared.ResourceId;
 import dev.ledger.projections.catalog.CatalogProjection;
 import dev.ledger.projections.catalog.CatalogQueries;
@@ -89,10 +88,7 @@ public class OrdersController {
     String tenant = RequestContext.current().tenant();
     JsonRequest body = JsonRequest.parse(BodyFilter.of(request), false).allowOnly(FIELDS);
     String id = body.optionalId("id");
-    String userId = body.requiredString("userId", 64);
-    if (userId != null && !Points.isValidUserId(userId)) {
-      body.problem("userId", "must be 1 to 64 characters of [a-zA-Z0-9_-]");
-    }
+    String userId = body.requiredUserId("userId");
     String payWith = body.requiredString("payWith", 16);
     PayWith way = null;
     if ("points".equals(payWith)) {

@@ -17,7 +17,6 @@ import dev.ledger.core.investment.InvestmentView;
 import dev.ledger.core.payment.IdempotencyKeys;
 import dev.ledger.core.payment.PaymentGateway;
 import dev.ledger.core.payment.PaymentGateway.NewPaymentIntent;
-import dev.ledger.core.points.Points;
 import dev.ledger.core.shared.ResourceId;
 import dev.ledger.projections.investment.InvestmentProjection;
 import dev.ledger.projections.investment.InvestmentQueries;
@@ -82,10 +81,7 @@ public class InvestmentsController {
     String tenant = RequestContext.current().tenant();
     JsonRequest body = JsonRequest.parse(BodyFilter.of(request), false).allowOnly(FIELDS);
     String id = body.optionalId("id");
-    String userId = body.requiredString("userId", 64);
-    if (userId != null && !Points.isValidUserId(userId)) {
-      body.problem("userId", "must be 1 to 64 characters of [a-zA-Z0-9_-]");
-    }
+    String userId = body.requiredUserId("userId");
     Long amount = body.requiredAmount("amount");
     String currency = body.requiredString("currency", 3);
     if (currency != null && !(assets.isKnown(currency) && assets.isCurrency(currency))) {

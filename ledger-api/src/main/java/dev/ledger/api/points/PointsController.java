@@ -145,11 +145,6 @@ public class PointsController {
   }
 
   private static String userId(JsonRequest body) {
-    String userId = body.requiredString("userId", 64);
-    if (userId != null && !Points.isValidUserId(userId)) {
-      body.problem("userId", "must be 1 to 64 characters of [a-zA-Z0-9_-]");
-      return null;
-    }
-    return userId;
+    return body.requiredUserId("userId");
   }
 }

@@ -64,14 +64,21 @@ public class ErrorHandler {
   @ExceptionHandler({ConcurrencyException.class, AggregateStreamCreationException.class})
   ResponseEntity<Object> contention(Exception e, HttpServletRequest request) {
     log.warn("command gave up after its retries on a contended aggregate: {}", e.getMessage());
+    return unavailable(
+        "the accounts are under heavy contention; retry the same request", 1, request);
+  }
+
+  /** {@code 503 unavailable} with the seconds after which a retry makes sense. */
+  private static ResponseEntity<Object> unavailable(
+      String detail, int retryAfterSeconds, HttpServletRequest request) {
     return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-        .header("Retry-After", "1")
+        .header("Retry-After", Integer.toString(retryAfterSeconds))
         .contentType(Problems.PROBLEM_JSON)
         .body(
             Problems.body(
                 HttpStatus.SERVICE_UNAVAILABLE,
                 "unavailable",
-                "the accounts are under heavy contention; retry the same request",
+                detail,
                 null,
                 RequestIds.of(request)));
   }
@@ -81,16 +88,7 @@ public class ErrorHandler {
   ResponseEntity<Object> paymentProvider(PaymentGatewayException e, HttpServletRequest request) {
     if (e.kind() == PaymentGatewayException.Kind.UNAVAILABLE) {
       log.warn("payment provider unavailable: {}", e.getMessage());
-      return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
-          .header("Retry-After", "5")
-          .contentType(Problems.PROBLEM_JSON)
-          .body(
-              Problems.body(
-                  HttpStatus.SERVICE_UNAVAILABLE,
-                  "unavailable",
-                  e.getMessage(),
-                  null,
-                  RequestIds.of(request)));
+      return unavailable(e.getMessage(), 5, request);
     }
     return Problems.entity(
         new ApiException(HttpStatus.BAD_GATEWAY, "payment_provider_rejected", e.getMessage()),

@@ -164,6 +164,16 @@ public final class JsonRequest {
     return value;
   }
 
+  /** A user id as the engine's user accounts take it: 1–64 characters of [a-zA-Z0-9_-]. */
+  public String requiredUserId(String field) {
+    String value = requiredString(field, 64);
+    if (value != null && !dev.ledger.core.points.Points.isValidUserId(value)) {
+      problem(field, "must be 1 to 64 characters of [a-zA-Z0-9_-]");
+      return null;
+    }
+    return value;
+  }
+
   /** A client-chosen id: 1–128 characters of [A-Za-z0-9_:.-]. */
   public String optionalId(String field) {
     String value = optionalString(field, ResourceId.MAX_LENGTH);

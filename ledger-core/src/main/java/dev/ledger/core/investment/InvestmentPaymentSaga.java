@@ -15,9 +15,8 @@ import dev.ledger.core.payment.PaymentEvents.PaymentRefunded;
 import dev.ledger.core.payment.PaymentEvents.PaymentSucceeded;
 import dev.ledger.core.payment.PaymentGateway;
 import dev.ledger.core.payment.PaymentIntentCancellation;
+import dev.ledger.core.shared.EngineCommands;
 import java.time.Duration;
-import java.util.Map;
-import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.deadline.annotation.DeadlineHandler;
@@ -160,8 +159,6 @@ public class InvestmentPaymentSaga {
   }
 
   private void send(CommandGateway commands, Object command) {
-    commands.sendAndWait(
-        GenericCommandMessage.asCommandMessage(command)
-            .andMetaData(Map.of("tenant", investmentId.tenant().value(), "keyId", ACTOR)));
+    EngineCommands.send(commands, command, investmentId.tenant(), ACTOR);
   }
 }
