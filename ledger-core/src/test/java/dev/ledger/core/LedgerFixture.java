@@ -7,6 +7,9 @@ import dev.ledger.core.account.AccountCommandHandler;
 import dev.ledger.core.checkout.CheckoutCommandHandler;
 import dev.ledger.core.checkout.Order;
 import dev.ledger.core.checkout.Product;
+import dev.ledger.core.escrow.Escrow;
+import dev.ledger.core.escrow.EscrowCommandHandler;
+import dev.ledger.core.escrow.PayoutFailures;
 import dev.ledger.core.investment.Investment;
 import dev.ledger.core.investment.InvestmentCommandHandler;
 import dev.ledger.core.payment.PaymentCommandHandler;
@@ -89,6 +92,10 @@ public final class LedgerFixture {
       EventSourcingRepository.builder(Product.class).eventStore(eventStore).build();
   private final EventSourcingRepository<Order> orders =
       EventSourcingRepository.builder(Order.class).eventStore(eventStore).build();
+  private final EventSourcingRepository<Escrow> escrows =
+      EventSourcingRepository.builder(Escrow.class).eventStore(eventStore).build();
+  private final EventSourcingRepository<PayoutFailures> payoutFailures =
+      EventSourcingRepository.builder(PayoutFailures.class).eventStore(eventStore).build();
   private final StubDeadlineManager deadlines = new StubDeadlineManager(START);
   private final InMemorySagaStore sagaStore = new InMemorySagaStore();
   private final AnnotatedSagaManager<PendingTransferExpirySaga> expirySagas;
@@ -113,6 +120,11 @@ public final class LedgerFixture {
     new AnnotationCommandHandlerAdapter<>(
             new CheckoutCommandHandler(
                 products, orders, new Postings(accounts, transfers, clock), clock))
+        .subscribe(commandBus);
+    new AnnotationCommandHandlerAdapter<>(
+            new EscrowCommandHandler(escrows, new Postings(accounts, transfers, clock), clock))
+        .subscribe(commandBus);
+    new AnnotationCommandHandlerAdapter<>(new PayoutFailures.Handler(payoutFailures, clock))
         .subscribe(commandBus);
     commandBus.registerDispatchInterceptor(
         messages ->

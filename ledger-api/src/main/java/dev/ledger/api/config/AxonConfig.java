@@ -10,6 +10,11 @@ import dev.ledger.core.checkout.CardCheckoutSaga;
 import dev.ledger.core.checkout.CheckoutCommandHandler;
 import dev.ledger.core.checkout.Order;
 import dev.ledger.core.checkout.Product;
+import dev.ledger.core.escrow.Escrow;
+import dev.ledger.core.escrow.EscrowCommandHandler;
+import dev.ledger.core.escrow.EscrowPolicy;
+import dev.ledger.core.escrow.EscrowSaga;
+import dev.ledger.core.escrow.PayoutFailures;
 import dev.ledger.core.investment.Investment;
 import dev.ledger.core.investment.InvestmentCommandHandler;
 import dev.ledger.core.investment.InvestmentPaymentSaga;
@@ -287,6 +292,12 @@ public class AxonConfig {
     return new Postings(c.repository(Account.class), c.repository(Transfer.class), clock);
   }
 
+  /** How the escrow saga retries its Stripe steps; a resource of its handlers. */
+  @Bean
+  EscrowPolicy escrowPolicy(LedgerProperties properties) {
+    return properties.escrow().policy();
+  }
+
   /** Snapshots waiting to be taken before new requests are dropped. */
   static final int SNAPSHOT_QUEUE_MAX = 1_000;
 
@@ -310,6 +321,12 @@ public class AxonConfig {
                   c ->
                       new EventCountSnapshotTriggerDefinition(c.snapshotter(), snapshotThreshold)));
       configurer.configureAggregate(AggregateConfigurer.defaultConfiguration(Order.class));
+      configurer.configureAggregate(AggregateConfigurer.defaultConfiguration(Escrow.class));
+      configurer.configureAggregate(AggregateConfigurer.defaultConfiguration(PayoutFailures.class));
+      configurer.registerCommandHandler(
+          c -> new EscrowCommandHandler(c.repository(Escrow.class), postings(c, clock), clock));
+      configurer.registerCommandHandler(
+          c -> new PayoutFailures.Handler(c.repository(PayoutFailures.class), clock));
       configurer.registerCommandHandler(
           c ->
               new CheckoutCommandHandler(
@@ -338,6 +355,7 @@ public class AxonConfig {
           .registerSaga(PendingTransferExpirySaga.class)
           .registerSaga(InvestmentPaymentSaga.class)
           .registerSaga(CardCheckoutSaga.class)
+          .registerSaga(EscrowSaga.class)
           // The default error handler logs and moves on: a saga would silently miss an event.
           .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance());
     };

@@ -16,6 +16,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param bootstrapApiKey the secret of an all-scopes key for tenant {@code default}, or null
  * @param assets assets beyond the built-in ones, code to scale (minor-unit digits)
  * @param nodeId this engine instance's name in processor claims; unique by default
+ * @param escrow escrow retries, hold fallback, the expiry sweep and its circuit breaker
  */
 @ConfigurationProperties("ledger")
 public record LedgerProperties(
@@ -29,7 +30,8 @@ public record LedgerProperties(
     @DefaultValue Investments investments,
     @DefaultValue Orders orders,
     String nodeId,
-    @DefaultValue Processors processors) {
+    @DefaultValue Processors processors,
+    @DefaultValue Escrow escrow) {
 
   public static final Map<String, Integer> BUILT_IN_ASSETS =
       Map.of("POINTS", 0, "COINS", 0, "USD", 2, "EUR", 2, "GBP", 2);
@@ -265,6 +267,72 @@ public record LedgerProperties(
         throw new LedgerConfigurationException(
             "LEDGER_COMMANDS_SNAPSHOT_THRESHOLD", "must be at least 10");
       }
+    }
+  }
+
+  /**
+   * Escrows.
+   *
+   * @param retryBackoffBase the wait after a capture or transfer failed the first time; it doubles
+   *     with each further failure
+   * @param retryBackoffMax the longest wait between two attempts
+   * @param attemptsMax attempts of a capture or transfer before the escrow goes to manual review
+   * @param holdFallback how long a hold lasts when Stripe reports no {@code capture_before}
+   * @param sweepInterval how often holds past their deadline are released
+   * @param sweepMaxReleases the circuit breaker: releases per sweep at most
+   * @param sweepMaxAmount the circuit breaker: amount released per sweep at most, per currency, in
+   *     minor units
+   * @param stuckAfter how long an escrow may stay in a non-final state before reconciliation lists
+   *     it as stuck (the default of {@code olderThan})
+   */
+  public record Escrow(
+      @DefaultValue("30s") Duration retryBackoffBase,
+      @DefaultValue("1h") Duration retryBackoffMax,
+      @DefaultValue("5") int attemptsMax,
+      @DefaultValue("6d") Duration holdFallback,
+      @DefaultValue("1m") Duration sweepInterval,
+      @DefaultValue("50") int sweepMaxReleases,
+      @DefaultValue("1000000") long sweepMaxAmount,
+      @DefaultValue("24h") Duration stuckAfter) {
+    public Escrow {
+      if (retryBackoffBase.toMillis() < 10 || retryBackoffMax.compareTo(retryBackoffBase) < 0) {
+        throw new LedgerConfigurationException(
+            "LEDGER_ESCROW_RETRY_BACKOFF_BASE",
+            "must be at least 10ms and at most LEDGER_ESCROW_RETRY_BACKOFF_MAX");
+      }
+      if (retryBackoffMax.compareTo(Duration.ofDays(1)) > 0) {
+        throw new LedgerConfigurationException(
+            "LEDGER_ESCROW_RETRY_BACKOFF_MAX", "must be at most 1 day");
+      }
+      if (attemptsMax < 1 || attemptsMax > 50) {
+        throw new LedgerConfigurationException(
+            "LEDGER_ESCROW_ATTEMPTS_MAX", "must be between 1 and 50");
+      }
+      if (holdFallback.toMinutes() < 1 || holdFallback.compareTo(Duration.ofDays(30)) > 0) {
+        throw new LedgerConfigurationException(
+            "LEDGER_ESCROW_HOLD_FALLBACK", "must be between 1 minute and 30 days");
+      }
+      if (sweepInterval.toMillis() < 100 || sweepInterval.compareTo(Duration.ofDays(1)) > 0) {
+        throw new LedgerConfigurationException(
+            "LEDGER_ESCROW_SWEEP_INTERVAL", "must be between 100ms and 1 day");
+      }
+      if (sweepMaxReleases < 1 || sweepMaxReleases > 10_000) {
+        throw new LedgerConfigurationException(
+            "LEDGER_ESCROW_SWEEP_MAX_RELEASES", "must be between 1 and 10000");
+      }
+      if (sweepMaxAmount < 1) {
+        throw new LedgerConfigurationException(
+            "LEDGER_ESCROW_SWEEP_MAX_AMOUNT", "must be positive");
+      }
+      if (stuckAfter.toMinutes() < 1) {
+        throw new LedgerConfigurationException(
+            "LEDGER_ESCROW_STUCK_AFTER", "must be at least 1 minute");
+      }
+    }
+
+    public dev.ledger.core.escrow.EscrowPolicy policy() {
+      return new dev.ledger.core.escrow.EscrowPolicy(
+          retryBackoffBase, retryBackoffMax, attemptsMax, holdFallback);
     }
   }
 }

@@ -2,6 +2,8 @@ package dev.ledger.api.config;
 
 import dev.ledger.projections.catalog.CatalogProjection;
 import dev.ledger.projections.catalog.CatalogQueries;
+import dev.ledger.projections.escrow.EscrowProjection;
+import dev.ledger.projections.escrow.EscrowQueries;
 import dev.ledger.projections.investment.InvestmentProjection;
 import dev.ledger.projections.investment.InvestmentQueries;
 import dev.ledger.projections.leaderboard.LeaderboardProjection;
@@ -44,6 +46,16 @@ public class ProjectionConfig {
   @Bean
   CatalogQueries catalogQueries(JdbcTemplate jdbc) {
     return new CatalogQueries(jdbc);
+  }
+
+  @Bean
+  EscrowProjection escrowProjection(JdbcTemplate jdbc) {
+    return new EscrowProjection(jdbc);
+  }
+
+  @Bean
+  EscrowQueries escrowQueries(JdbcTemplate jdbc) {
+    return new EscrowQueries(jdbc);
   }
 
   @Bean

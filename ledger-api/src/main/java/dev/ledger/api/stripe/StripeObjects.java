@@ -26,6 +26,27 @@ public final class StripeObjects {
         charge.getAmount() == null ? 0 : charge.getAmount(),
         charge.getAmountRefunded() == null ? 0 : charge.getAmountRefunded(),
         charge.getCurrency(),
-        Boolean.TRUE.equals(charge.getRefunded()));
+        Boolean.TRUE.equals(charge.getRefunded()),
+        captureBefore(charge));
+  }
+
+  /** A card authorisation's capture deadline, when Stripe reports one. */
+  static java.time.Instant captureBefore(com.stripe.model.Charge charge) {
+    var details = charge.getPaymentMethodDetails();
+    if (details == null || details.getCard() == null) {
+      return null;
+    }
+    Long before = details.getCard().getCaptureBefore();
+    return before == null ? null : java.time.Instant.ofEpochSecond(before);
+  }
+
+  public static PaymentGateway.Transfer transfer(com.stripe.model.Transfer transfer) {
+    return new PaymentGateway.Transfer(
+        transfer.getId(),
+        transfer.getAmount() == null ? 0 : transfer.getAmount(),
+        transfer.getCurrency(),
+        transfer.getDestination(),
+        transfer.getTransferGroup(),
+        Boolean.TRUE.equals(transfer.getReversed()));
   }
 }

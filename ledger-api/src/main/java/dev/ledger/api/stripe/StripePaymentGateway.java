@@ -12,10 +12,13 @@ import com.stripe.exception.RateLimitException;
 import com.stripe.exception.StripeException;
 import com.stripe.net.RequestOptions;
 import com.stripe.param.PaymentIntentCreateParams;
+import com.stripe.param.TransferCreateParams;
+import com.stripe.param.TransferListParams;
 import dev.ledger.api.config.LedgerProperties;
 import dev.ledger.core.payment.PaymentGateway;
 import dev.ledger.core.payment.PaymentGatewayException;
 import dev.ledger.core.payment.PaymentGatewayException.Kind;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -152,6 +155,68 @@ public final class StripePaymentGateway implements PaymentGateway {
       return StripeObjects.charge(client.v1().charges().retrieve(chargeId));
     } catch (StripeException e) {
       throw failure("retrieve Charge " + chargeId, e);
+    }
+  }
+
+  /**
+   * Captures in full. A PaymentIntent that is no longer capturable because it was captured or
+   * canceled already is answered as it is, like {@link #cancelPaymentIntent}.
+   */
+  @Override
+  public PaymentIntent capturePaymentIntent(String paymentIntentId, String idempotencyKey) {
+    try {
+      return paymentIntent(
+          client.v1().paymentIntents().capture(paymentIntentId, withKey(idempotencyKey)));
+    } catch (InvalidRequestException e) {
+      if (UNEXPECTED_STATE.equals(e.getCode())) {
+        PaymentIntent current = retrievePaymentIntent(paymentIntentId);
+        if ("succeeded".equals(current.status()) || "canceled".equals(current.status())) {
+          return current;
+        }
+      }
+      throw failure("capture PaymentIntent " + paymentIntentId, e);
+    } catch (StripeException e) {
+      throw failure("capture PaymentIntent " + paymentIntentId, e);
+    }
+  }
+
+  @Override
+  public Transfer createTransfer(NewTransfer request, String idempotencyKey) {
+    TransferCreateParams.Builder params =
+        TransferCreateParams.builder()
+            .setAmount(request.amount())
+            .setCurrency(request.currency())
+            .setDestination(request.destination());
+    if (request.sourceTransaction() != null) {
+      params.setSourceTransaction(request.sourceTransaction());
+    }
+    if (request.transferGroup() != null) {
+      params.setTransferGroup(request.transferGroup());
+    }
+    if (request.metadata() != null) {
+      params.putAllMetadata(request.metadata());
+    }
+    try {
+      return StripeObjects.transfer(
+          client.v1().transfers().create(params.build(), withKey(idempotencyKey)));
+    } catch (StripeException e) {
+      throw failure("create a transfer to " + request.destination(), e);
+    }
+  }
+
+  @Override
+  public List<Transfer> transfersInGroup(String transferGroup) {
+    try {
+      return client
+          .v1()
+          .transfers()
+          .list(TransferListParams.builder().setTransferGroup(transferGroup).setLimit(100L).build())
+          .getData()
+          .stream()
+          .map(StripeObjects::transfer)
+          .toList();
+    } catch (StripeException e) {
+      throw failure("list the transfers of group " + transferGroup, e);
     }
   }
 

@@ -31,6 +31,21 @@ public final class UnavailablePaymentGateway implements PaymentGateway {
     throw unavailable();
   }
 
+  @Override
+  public PaymentIntent capturePaymentIntent(String paymentIntentId, String idempotencyKey) {
+    throw unavailable();
+  }
+
+  @Override
+  public Transfer createTransfer(NewTransfer request, String idempotencyKey) {
+    throw unavailable();
+  }
+
+  @Override
+  public java.util.List<Transfer> transfersInGroup(String transferGroup) {
+    throw unavailable();
+  }
+
   private static PaymentGatewayException unavailable() {
     return new PaymentGatewayException(PaymentGatewayException.Kind.UNAVAILABLE, MESSAGE, null);
   }

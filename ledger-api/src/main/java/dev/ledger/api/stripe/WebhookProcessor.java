@@ -8,9 +8,12 @@ import com.stripe.net.Webhook;
 import dev.ledger.api.config.LedgerProperties;
 import dev.ledger.api.stripe.WebhookInbox.Status;
 import dev.ledger.api.stripe.WebhookInbox.StoredEvent;
+import dev.ledger.core.escrow.PayoutFailures;
 import dev.ledger.core.payment.PaymentCommands.RecordChargeRefunded;
 import dev.ledger.core.payment.PaymentCommands.RecordPaymentIntentStatus;
 import dev.ledger.core.payment.PaymentGateway;
+import dev.ledger.core.shared.TenantId;
+import dev.ledger.projections.escrow.EscrowQueries;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -41,6 +44,7 @@ public class WebhookProcessor {
 
   private final WebhookInbox inbox;
   private final PaymentReferences references;
+  private final EscrowQueries escrowTenants;
   private final PaymentGateway gateway;
   private final CommandGateway commands;
   private final TransactionTemplate transactions;
@@ -50,6 +54,7 @@ public class WebhookProcessor {
   public WebhookProcessor(
       WebhookInbox inbox,
       PaymentReferences references,
+      EscrowQueries escrowTenants,
       PaymentGateway gateway,
       CommandGateway commands,
       PlatformTransactionManager transactionManager,
@@ -57,6 +62,7 @@ public class WebhookProcessor {
       LedgerProperties properties) {
     this.inbox = inbox;
     this.references = references;
+    this.escrowTenants = escrowTenants;
     this.gateway = gateway;
     this.commands = commands;
     this.transactions = new TransactionTemplate(transactionManager);
@@ -156,11 +162,45 @@ public class WebhookProcessor {
                 intent.currency() == null ? null : intent.currency().toUpperCase(),
                 failureReason(event),
                 event.getId(),
-                occurredAt),
+                occurredAt,
+                "requires_capture".equals(status) ? captureBefore(intent) : null),
             check.order().tenant(),
             event.getId());
         yield new Outcome(Status.PROCESSED, null);
       }
+      case "charge.expired" -> {
+        // an authorisation that was never captured ran out: its PaymentIntent is canceled
+        PaymentGateway.Charge charge =
+            object(event, stored)
+                .filter(o -> o instanceof com.stripe.model.Charge)
+                .map(o -> StripeObjects.charge((com.stripe.model.Charge) o))
+                .orElseGet(() -> gateway.retrieveCharge(objectId(stored)));
+        if (charge.paymentIntentId() == null) {
+          yield new Outcome(Status.IGNORED, "a charge without a PaymentIntent");
+        }
+        PaymentGateway.PaymentIntent intent =
+            gateway.retrievePaymentIntent(charge.paymentIntentId());
+        var check = checkReferences(intent.metadata(), stored);
+        if (check.rejection() != null) {
+          yield new Outcome(Status.REJECTED, check.rejection());
+        }
+        send(
+            new RecordPaymentIntentStatus(
+                intent.id(),
+                check.order(),
+                "canceled",
+                intent.amount(),
+                intent.amountReceived(),
+                intent.currency() == null ? null : intent.currency().toUpperCase(),
+                null,
+                event.getId(),
+                occurredAt,
+                null),
+            check.order().tenant(),
+            event.getId());
+        yield new Outcome(Status.PROCESSED, null);
+      }
+      case "payout.failed" -> payoutFailed(event, stored);
       case "charge.refunded" -> {
         PaymentGateway.Charge charge =
             object(event, stored)
@@ -192,6 +232,56 @@ public class WebhookProcessor {
       }
       default -> new Outcome(Status.IGNORED, null);
     };
+  }
+
+  /**
+   * A connected account's payout to its bank failed. It belongs to no single escrow (a payout
+   * sweeps the account's balance), so it is recorded for the payee, once per payout, in every
+   * tenant whose escrows pay that account; an account no escrow pays is not ours to record.
+   */
+  private Outcome payoutFailed(Event event, StoredEvent stored) {
+    String account = event.getAccount();
+    if (account == null) {
+      return new Outcome(Status.IGNORED, "a payout of the platform's own account");
+    }
+    var payout =
+        object(event, stored)
+            .filter(o -> o instanceof com.stripe.model.Payout)
+            .map(o -> (com.stripe.model.Payout) o);
+    if (payout.isEmpty()) {
+      return new Outcome(Status.REJECTED, "payout.failed without a readable payout object");
+    }
+    var tenants = escrowTenants.forConnectedAccount(account);
+    if (tenants.isEmpty()) {
+      return new Outcome(Status.IGNORED, "no escrow pays connected account " + account);
+    }
+    com.stripe.model.Payout p = payout.get();
+    for (String tenant : tenants) {
+      send(
+          new PayoutFailures.RecordPayoutFailed(
+              new TenantId(tenant),
+              account,
+              p.getId(),
+              p.getAmount() == null ? 0 : p.getAmount(),
+              p.getCurrency() == null ? null : p.getCurrency().toUpperCase(),
+              p.getFailureCode(),
+              p.getFailureMessage(),
+              event.getId()),
+          tenant,
+          event.getId());
+    }
+    return new Outcome(Status.PROCESSED, null);
+  }
+
+  /**
+   * Until when an authorisation can be captured: the charge's {@code capture_before} (a card
+   * authorisation's own deadline), or null, and the escrow applies its configured fallback.
+   */
+  private java.time.Instant captureBefore(PaymentGateway.PaymentIntent intent) {
+    if (intent.latestChargeId() == null) {
+      return null;
+    }
+    return gateway.retrieveCharge(intent.latestChargeId()).captureBefore();
   }
 
   private PaymentReferences.Check checkReferences(

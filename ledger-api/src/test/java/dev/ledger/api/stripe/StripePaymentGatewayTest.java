@@ -405,7 +405,7 @@ class StripePaymentGatewayTest {
     stripe.stubFor(get("/v1/charges/ch_1").willReturn(json(200, charge())));
 
     assertThat(gateway.retrieveCharge("ch_1"))
-        .isEqualTo(new PaymentGateway.Charge("ch_1", "pi_1", 2500, 1000, "usd", false));
+        .isEqualTo(new PaymentGateway.Charge("ch_1", "pi_1", 2500, 1000, "usd", false, null));
   }
 
   @Test

@@ -16,6 +16,7 @@ public final class PaymentCommands {
    * @param order what the payment is for, from the PaymentIntent's metadata
    * @param amountReceived captured so far, in minor units
    * @param stripeEventId the webhook event that reported it, for the audit trail
+   * @param captureBefore for an authorisation, until when it can be captured (else null)
    */
   public record RecordPaymentIntentStatus(
       String paymentIntentId,
@@ -26,7 +27,8 @@ public final class PaymentCommands {
       String currency,
       String failureReason,
       String stripeEventId,
-      Instant occurredAt) {}
+      Instant occurredAt,
+      Instant captureBefore) {}
 
   /**
    * A charge of the PaymentIntent has {@code amountRefunded} refunded in all (Stripe reports the

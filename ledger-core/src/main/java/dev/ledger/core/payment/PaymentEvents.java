@@ -16,13 +16,17 @@ public final class PaymentEvents {
     PaymentOrder order();
   }
 
-  /** Funds are held (manual capture) and can be captured until Stripe's deadline. */
+  /**
+   * Funds are held (manual capture) and can be captured until {@code captureBefore} (null in events
+   * recorded before the deadline was tracked).
+   */
   public record PaymentAuthorized(
       String paymentIntentId,
       PaymentOrder order,
       long amount,
       String currency,
-      String stripeEventId)
+      String stripeEventId,
+      Instant captureBefore)
       implements PaymentEvent {}
 
   /** The money arrived: {@code amountReceived} was captured. */

@@ -24,6 +24,41 @@ public interface PaymentGateway {
   Charge retrieveCharge(String chargeId);
 
   /**
+   * Captures an authorised (manual-capture) PaymentIntent in full, or answers it as it is when it
+   * was captured or canceled already.
+   */
+  PaymentIntent capturePaymentIntent(String paymentIntentId, String idempotencyKey);
+
+  /** Moves funds from the platform to a connected account, or answers the transfer made before. */
+  Transfer createTransfer(NewTransfer request, String idempotencyKey);
+
+  /** The transfers made so far in a transfer group, newest first (at most 100). */
+  java.util.List<Transfer> transfersInGroup(String transferGroup);
+
+  /**
+   * A transfer to make to a connected account.
+   *
+   * @param destination the connected account ({@code acct_…})
+   * @param sourceTransaction the charge whose funds it uses, so it waits for them to be available
+   */
+  record NewTransfer(
+      long amount,
+      String currency,
+      String destination,
+      String sourceTransaction,
+      String transferGroup,
+      Map<String, String> metadata) {}
+
+  /** A transfer as the provider reports it. */
+  record Transfer(
+      String id,
+      long amount,
+      String currency,
+      String destination,
+      String transferGroup,
+      boolean reversed) {}
+
+  /**
    * A PaymentIntent to create.
    *
    * @param amount in the currency's minor unit
@@ -61,6 +96,8 @@ public interface PaymentGateway {
    * A charge as the provider reports it.
    *
    * @param amountRefunded everything refunded of it so far, in minor units
+   * @param captureBefore until when an authorised, uncaptured charge can be captured (null if
+   *     Stripe does not say)
    */
   record Charge(
       String id,
@@ -68,5 +105,6 @@ public interface PaymentGateway {
       long amount,
       long amountRefunded,
       String currency,
-      boolean refunded) {}
+      boolean refunded,
+      java.time.Instant captureBefore) {}
 }

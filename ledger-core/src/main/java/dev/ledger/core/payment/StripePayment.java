@@ -65,7 +65,8 @@ public class StripePayment {
                   order,
                   report.amount(),
                   report.currency(),
-                  report.stripeEventId()));
+                  report.stripeEventId(),
+                  report.captureBefore()));
       case SUCCEEDED ->
           apply(
               new PaymentSucceeded(

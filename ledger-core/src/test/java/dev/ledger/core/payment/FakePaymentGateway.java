@@ -62,4 +62,87 @@ public final class FakePaymentGateway implements PaymentGateway {
   public Charge retrieveCharge(String chargeId) {
     throw new AssertionError("unexpected call: retrieveCharge");
   }
+
+  // ---- captures and transfers (escrow) -------------------------------------------------------
+
+  /** One call to {@link #capturePaymentIntent}. */
+  public record Capture(String paymentIntentId, String idempotencyKey) {}
+
+  /** One call to {@link #createTransfer}. */
+  public record TransferCall(NewTransfer request, String idempotencyKey) {}
+
+  private final List<Capture> captures = new ArrayList<>();
+  private final Deque<Object> captureAnswers = new ArrayDeque<>();
+  private final List<TransferCall> transferCalls = new ArrayList<>();
+  private final Deque<Kind> transferFailures = new ArrayDeque<>();
+  private final List<Transfer> groupTransfers = new ArrayList<>();
+
+  /** The next capture answers the PaymentIntent in this status (default: succeeded). */
+  public FakePaymentGateway thenCaptureAnswers(String status) {
+    captureAnswers.add(status);
+    return this;
+  }
+
+  /** The next {@code times} captures fail with this kind of failure. */
+  public FakePaymentGateway thenCaptureFails(Kind kind, int times) {
+    for (int i = 0; i < times; i++) {
+      captureAnswers.add(kind);
+    }
+    return this;
+  }
+
+  /** The next {@code times} transfers fail with this kind of failure. */
+  public FakePaymentGateway thenTransferFails(Kind kind, int times) {
+    for (int i = 0; i < times; i++) {
+      transferFailures.add(kind);
+    }
+    return this;
+  }
+
+  /** Stripe knows this transfer in its group (an earlier attempt whose answer was lost). */
+  public FakePaymentGateway withTransferInGroup(Transfer transfer) {
+    groupTransfers.add(transfer);
+    return this;
+  }
+
+  public List<Capture> captures() {
+    return List.copyOf(captures);
+  }
+
+  public List<TransferCall> transfers() {
+    return List.copyOf(transferCalls);
+  }
+
+  @Override
+  public PaymentIntent capturePaymentIntent(String paymentIntentId, String idempotencyKey) {
+    captures.add(new Capture(paymentIntentId, idempotencyKey));
+    Object answer = captureAnswers.isEmpty() ? "succeeded" : captureAnswers.poll();
+    if (answer instanceof Kind kind) {
+      throw new PaymentGatewayException(kind, "capture failed (" + kind + ")", null);
+    }
+    boolean captured = "succeeded".equals(answer);
+    return new PaymentIntent(
+        paymentIntentId, (String) answer, 5000, captured ? 5000 : 0, "usd", null, Map.of(), "ch_1");
+  }
+
+  @Override
+  public Transfer createTransfer(NewTransfer request, String idempotencyKey) {
+    transferCalls.add(new TransferCall(request, idempotencyKey));
+    Kind failure = transferFailures.poll();
+    if (failure != null) {
+      throw new PaymentGatewayException(failure, "transfer failed (" + failure + ")", null);
+    }
+    return new Transfer(
+        "tr_" + transferCalls.size(),
+        request.amount(),
+        request.currency(),
+        request.destination(),
+        request.transferGroup(),
+        false);
+  }
+
+  @Override
+  public List<Transfer> transfersInGroup(String transferGroup) {
+    return groupTransfers.stream().filter(t -> transferGroup.equals(t.transferGroup())).toList();
+  }
 }

@@ -117,11 +117,11 @@ class StripePaymentTest {
     fixture
         .givenNoPriorActivity()
         .when(report("requires_capture", "evt_1"))
-        .expectEvents(new PaymentAuthorized(PI, ORDER, 1000, "usd", "evt_1"))
+        .expectEvents(new PaymentAuthorized(PI, ORDER, 1000, "usd", "evt_1", null))
         .expectState(payment -> assertThat(payment.status()).isEqualTo(PaymentStatus.AUTHORIZED));
 
     fixture
-        .given(new PaymentAuthorized(PI, ORDER, 1000, "usd", "evt_1"))
+        .given(new PaymentAuthorized(PI, ORDER, 1000, "usd", "evt_1", null))
         .when(report("succeeded", "evt_2"))
         .expectEvents(succeeded("evt_2"));
   }
@@ -148,7 +148,7 @@ class StripePaymentTest {
   @Test
   void cancelsAnAuthorizedPayment() {
     fixture
-        .given(new PaymentAuthorized(PI, ORDER, 1000, "usd", "evt_1"))
+        .given(new PaymentAuthorized(PI, ORDER, 1000, "usd", "evt_1", null))
         .when(report("canceled", "evt_2"))
         .expectEvents(new PaymentCanceled(PI, ORDER, "evt_2"));
   }
@@ -166,7 +166,7 @@ class StripePaymentTest {
   @ValueSource(strings = {"processing", "requires_payment_method"})
   void anUnknownStatusLeavesAnAuthorizationAsItIs(String status) {
     fixture
-        .given(new PaymentAuthorized(PI, ORDER, 1000, "usd", "evt_1"))
+        .given(new PaymentAuthorized(PI, ORDER, 1000, "usd", "evt_1", null))
         .when(report(status, "evt_2"))
         .expectNoEvents()
         .expectState(payment -> assertThat(payment.status()).isEqualTo(PaymentStatus.AUTHORIZED));
@@ -260,7 +260,7 @@ class StripePaymentTest {
 
   private static RecordPaymentIntentStatus report(String status, String stripeEventId) {
     return new RecordPaymentIntentStatus(
-        PI, ORDER, status, 1000, 1000, "usd", "card_declined", stripeEventId, AT);
+        PI, ORDER, status, 1000, 1000, "usd", "card_declined", stripeEventId, AT, null);
   }
 
   private static PaymentSucceeded succeeded(String stripeEventId) {
