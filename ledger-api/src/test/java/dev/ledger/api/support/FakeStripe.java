@@ -114,6 +114,82 @@ public final class FakeStripe {
     server().stubFor(get(urlPathEqualTo("/v1/charges/" + chargeId)).willReturn(okJson(json)));
   }
 
+  /** A manual-capture PaymentIntent as Stripe answers it (escrow). */
+  public static String manualPaymentIntent(
+      String id, String status, long amount, long amountReceived, Map<String, String> metadata) {
+    return paymentIntent(id, status, amount, amountReceived, "usd", metadata)
+        .replace("\"capture_method\":\"automatic\"", "\"capture_method\":\"manual\"");
+  }
+
+  /** An authorised, uncaptured card charge that can be captured until {@code captureBefore}. */
+  public static String authorizedCharge(
+      String chargeId, String paymentIntentId, long amount, long captureBefore) {
+    return """
+        {"id":"%s","object":"charge","amount":%d,"amount_captured":0,"amount_refunded":0,"currency":"usd",
+         "captured":false,"refunded":false,"paid":true,"status":"succeeded","payment_intent":"%s",
+         "payment_method_details":{"type":"card","card":{"brand":"visa","last4":"4242","capture_before":%d}},
+         "livemode":false,"created":1700000000}"""
+        .formatted(chargeId, amount, paymentIntentId, captureBefore);
+  }
+
+  public static void onCapture(String paymentIntentId, String json) {
+    server()
+        .stubFor(
+            post(urlEqualTo("/v1/payment_intents/" + paymentIntentId + "/capture"))
+                .willReturn(okJson(json)));
+  }
+
+  /** A transfer to a connected account as Stripe answers it. */
+  public static String transfer(String id, long amount, String destination, String group) {
+    return """
+        {"id":"%s","object":"transfer","amount":%d,"currency":"usd","destination":"%s",
+         "transfer_group":"%s","reversed":false,"livemode":false,"created":1700000000,"metadata":{}}"""
+        .formatted(id, amount, destination, group);
+  }
+
+  /**
+   * Transfers of this group fail {@code failures} times (Stripe refuses them with a 400, which
+   * stripe-java does not retry by itself), then succeed with {@code json}.
+   */
+  public static void onTransfer(String transferGroup, int failures, String json) {
+    String scenario = "transfer-" + transferGroup;
+    for (int i = 0; i < failures; i++) {
+      server()
+          .stubFor(
+              post(urlEqualTo("/v1/transfers"))
+                  .inScenario(scenario)
+                  .whenScenarioStateIs(i == 0 ? Scenario.STARTED : "failed-" + i)
+                  .withRequestBody(containing("transfer_group=" + transferGroup))
+                  .willReturn(
+                      aResponse()
+                          .withStatus(400)
+                          .withHeader("Content-Type", "application/json")
+                          .withBody(
+                              "{\"error\":{\"type\":\"invalid_request_error\",\"code\":"
+                                  + "\"balance_insufficient\",\"message\":\"Insufficient funds\"}}"))
+                  .willSetStateTo("failed-" + (i + 1)));
+    }
+    server()
+        .stubFor(
+            post(urlEqualTo("/v1/transfers"))
+                .inScenario(scenario)
+                .whenScenarioStateIs(failures == 0 ? Scenario.STARTED : "failed-" + failures)
+                .withRequestBody(containing("transfer_group=" + transferGroup))
+                .willReturn(okJson(json)));
+  }
+
+  /** Lists no transfers for any group (an operator's retry finds nothing made before). */
+  public static void onListTransfers(String json) {
+    server()
+        .stubFor(
+            get(urlPathEqualTo("/v1/transfers"))
+                .willReturn(
+                    okJson(
+                        "{\"object\":\"list\",\"data\":["
+                            + json
+                            + "],\"has_more\":false,\"url\":\"/v1/transfers\"}")));
+  }
+
   /** A webhook event around {@code object}, in the pinned API version unless told otherwise. */
   public static String event(String eventId, String type, String objectJson, String apiVersion) {
     return """

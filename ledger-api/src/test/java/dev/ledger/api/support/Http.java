@@ -36,6 +36,10 @@ public final class Http {
   }
 
   /** The same client with another API key (null: none). */
+  public String apiKey() {
+    return apiKey;
+  }
+
   public Http as(String key) {
     return new Http(base, key, headers);
   }
