@@ -34,8 +34,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Escrow end to end, against the fake Stripe: created with a manual-capture PaymentIntent, held on
@@ -44,121 +42,13 @@ import org.springframework.test.context.DynamicPropertySource;
  * the same idempotency key on every retry, manual review past the bound and an operator's retry,
  * releases, the expiry sweep behind its circuit breaker, and the ledger following the money.
  */
-class EscrowApiTest extends StripeApiTest {
-  static final Map<String, String> ESCROW_SETTINGS =
-      Map.of(
-          "ledger.escrow.retry-backoff-base", "200ms",
-          "ledger.escrow.retry-backoff-max", "400ms",
-          "ledger.escrow.attempts-max", "3",
-          "ledger.escrow.sweep-interval", "1d",
-          "ledger.escrow.sweep-max-releases", "50");
-
-  @DynamicPropertySource
-  static void escrow(DynamicPropertyRegistry registry) {
-    ESCROW_SETTINGS.forEach((key, value) -> registry.add(key, () -> value));
-  }
-
+class EscrowApiTest extends EscrowTest {
   @Autowired CommandGateway commands;
   @Autowired EscrowSweeper sweeper;
   @Autowired JdbcTemplate jdbc;
 
   @Value("${ledger.db.url}")
   String databaseUrl;
-
-  static final String PAYEE = "acct_1Payee";
-
-  /** An escrow created through the API with its PaymentIntent at the fake Stripe. */
-  record Escrow(String id, String pi, String charge) {}
-
-  Escrow create(Http client, String tenantId, long amount, long fee) {
-    String id = UUID.randomUUID().toString();
-    String pi = "pi_" + id.replace("-", "").substring(0, 20);
-    FakeStripe.onCreate(
-        id,
-        FakeStripe.manualPaymentIntent(
-            pi, "requires_payment_method", amount, 0, metadata(tenantId, id)));
-    Http.Response created =
-        client.post(
-            "/v1/escrows",
-            Map.of(
-                "id",
-                id,
-                "payerId",
-                "payer1",
-                "payeeStripeAccount",
-                PAYEE,
-                "amount",
-                amount,
-                "currency",
-                "USD",
-                "platformFee",
-                fee));
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
-    assertThat(created.body().get("status").asText()).isEqualTo("AWAITING_AUTHORIZATION");
-    assertThat(created.body().at("/payment/paymentIntentId").asText()).isEqualTo(pi);
-    return new Escrow(id, pi, "ch_" + pi.substring(3));
-  }
-
-  static Map<String, String> metadata(String tenantId, String id) {
-    return Map.of("order_type", "escrow", "reference_id", id, "tenant", tenantId);
-  }
-
-  /** Stripe authorises the payment: the hold lasts until the charge's capture_before. */
-  void authorize(Http client, String tenantId, Escrow escrow, long amount, long captureBefore) {
-    FakeStripe.onRetrieveCharge(
-        escrow.charge(),
-        FakeStripe.authorizedCharge(escrow.charge(), escrow.pi(), amount, captureBefore));
-    String payload =
-        FakeStripe.event(
-            "evt_auth_" + escrow.id(),
-            "payment_intent.amount_capturable_updated",
-            FakeStripe.manualPaymentIntent(
-                escrow.pi(), "requires_capture", amount, 0, metadata(tenantId, escrow.id())),
-            null);
-    assertThat(deliver(payload).status()).isEqualTo(200);
-    awaitStatus(client, escrow.id(), "HELD");
-  }
-
-  void stubCapture(String tenantId, Escrow escrow, long amount) {
-    FakeStripe.onCapture(
-        escrow.pi(),
-        FakeStripe.manualPaymentIntent(
-            escrow.pi(), "succeeded", amount, amount, metadata(tenantId, escrow.id())));
-  }
-
-  JsonNode awaitStatus(Http client, String id, String status) {
-    JsonNode[] last = new JsonNode[1];
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .pollInterval(Duration.ofMillis(50))
-        .untilAsserted(
-            () -> {
-              Http.Response got = client.get("/v1/escrows/" + id);
-              last[0] = got.body();
-              assertThat(got.body().path("status").asText()).as(got.toString()).isEqualTo(status);
-            });
-    seen = Math.max(seen, last[0].get("position").asLong());
-    return last[0];
-  }
-
-  /** The highest position a read of this test has seen: balances are read at least there. */
-  long seen;
-
-  long balance(Http client, String account) {
-    Http.Response got = client.get("/v1/accounts/" + account + "?minPosition=" + seen);
-    assertThat(got.status()).as(got.toString()).isEqualTo(200);
-    return got.body().at("/balance/posted").asLong();
-  }
-
-  static List<String> transferKeys(String group) {
-    return FakeStripe.server()
-        .findAll(
-            postRequestedFor(urlEqualTo("/v1/transfers"))
-                .withRequestBody(containing("transfer_group=" + group)))
-        .stream()
-        .map(r -> r.getHeader("Idempotency-Key"))
-        .toList();
-  }
 
   @Test
   void aHeldEscrowIsCapturedAndThePayeesShareTransferredAndTheLedgerFollowsTheMoney() {
