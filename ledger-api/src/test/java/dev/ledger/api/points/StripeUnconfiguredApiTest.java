@@ -45,6 +45,25 @@ class StripeUnconfiguredApiTest extends ApiTest {
   }
 
   @Test
+  void anEscrowWithoutAStripeKeyIsUnavailableAndNothingIsRecorded() {
+    Map<String, Object> body =
+        Map.of(
+            "id", "esc-1",
+            "payerId", "alice",
+            "payeeStripeAccount", "acct_1X",
+            "amount", 5_000,
+            "currency", "USD",
+            "platformFee", 100);
+
+    Http.Response refused = api.post("/v1/escrows", body);
+
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(503);
+    assertThat(refused.code()).isEqualTo("unavailable");
+    assertThat(eventsOfTenant()).isZero();
+    assertThat(api.get("/v1/escrows/esc-1").code()).isEqualTo("escrow_not_found");
+  }
+
+  @Test
   void anUnavailableAnswerIsNotStoredUnderItsIdempotencyKey() {
     Http keyed = api.with("Idempotency-Key", "invest-alice-1");
 
