@@ -225,13 +225,24 @@ public record LedgerProperties(
    * Event processors.
    *
    * @param claimTimeout how long a segment claimed by a node that stopped updating it stays
-   *     claimed, before another node takes it over
+   *     claimed, before another node takes it over; also how long a node counts as alive after its
+   *     last heartbeat
+   * @param balance whether nodes on one database share the processors' segments fairly
+   * @param balanceInterval how often a node heartbeats and gives up segments beyond its share
    */
-  public record Processors(@DefaultValue("10s") Duration claimTimeout) {
+  public record Processors(
+      @DefaultValue("10s") Duration claimTimeout,
+      @DefaultValue("true") boolean balance,
+      @DefaultValue("5s") Duration balanceInterval) {
     public Processors {
       if (claimTimeout.toSeconds() < 1 || claimTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
         throw new LedgerConfigurationException(
             "LEDGER_PROCESSORS_CLAIM_TIMEOUT", "must be between 1 second and 10 minutes");
+      }
+      if (balanceInterval.toMillis() < 100 || balanceInterval.compareTo(claimTimeout) >= 0) {
+        throw new LedgerConfigurationException(
+            "LEDGER_PROCESSORS_BALANCE_INTERVAL",
+            "must be at least 100ms and shorter than LEDGER_PROCESSORS_CLAIM_TIMEOUT");
       }
     }
   }

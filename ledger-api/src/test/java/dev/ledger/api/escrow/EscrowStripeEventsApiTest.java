@@ -148,7 +148,8 @@ class EscrowStripeEventsApiTest extends EscrowTest {
     api.post("/v1/escrows/" + completed.id() + "/capture", Map.of());
     JsonNode done = awaitStatus(api, completed.id(), "COMPLETED");
     Escrow waiting = create(api, tenant, 700, 0);
-    long position = api.get("/v1/escrows/" + waiting.id()).body().get("position").asLong();
+    long position =
+        awaitStatus(api, waiting.id(), "AWAITING_AUTHORIZATION").get("position").asLong();
 
     Http auditor = new Http(port, newKey(tenant, "audit:read"));
     String today = LocalDate.now(ZoneOffset.UTC).toString();
