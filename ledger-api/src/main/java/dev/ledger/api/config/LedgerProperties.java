@@ -17,6 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param assets assets beyond the built-in ones, code to scale (minor-unit digits)
  * @param nodeId this engine instance's name in processor claims; unique by default
  * @param escrow escrow retries, hold fallback, the expiry sweep and its circuit breaker
+ * @param axonserver Axon Server as event store and message bus, when its servers are set
  */
 @ConfigurationProperties("ledger")
 public record LedgerProperties(
@@ -31,7 +32,8 @@ public record LedgerProperties(
     @DefaultValue Orders orders,
     String nodeId,
     @DefaultValue Processors processors,
-    @DefaultValue Escrow escrow) {
+    @DefaultValue Escrow escrow,
+    @DefaultValue Axonserver axonserver) {
 
   public static final Map<String, Integer> BUILT_IN_ASSETS =
       Map.of("POINTS", 0, "COINS", 0, "USD", 2, "EUR", 2, "GBP", 2);
@@ -344,6 +346,36 @@ public record LedgerProperties(
     public dev.ledger.core.escrow.EscrowPolicy policy() {
       return new dev.ledger.core.escrow.EscrowPolicy(
           retryBackoffBase, retryBackoffMax, attemptsMax, holdFallback);
+    }
+  }
+
+  /**
+   * Axon Server.
+   *
+   * @param servers {@code host:port} of the cluster's nodes, comma-separated; unset: the engine
+   *     keeps its PostgreSQL event store and local buses
+   * @param connectTimeout how long start-up waits for a server to answer before it fails; zero: do
+   *     not wait
+   */
+  public record Axonserver(String servers, @DefaultValue("10s") Duration connectTimeout) {
+    private static final java.util.regex.Pattern SERVER =
+        java.util.regex.Pattern.compile("[A-Za-z0-9.-]+(:[0-9]{1,5})?");
+
+    public Axonserver {
+      servers = servers == null || servers.isBlank() ? null : servers.trim();
+      if (servers != null) {
+        for (String server : servers.split(",")) {
+          if (!SERVER.matcher(server.trim()).matches()) {
+            throw new LedgerConfigurationException(
+                "LEDGER_AXONSERVER_SERVERS",
+                "must be a comma-separated list of host:port, not '" + server.trim() + "'");
+          }
+        }
+      }
+      if (connectTimeout.toSeconds() < 1 || connectTimeout.compareTo(Duration.ofMinutes(5)) > 0) {
+        throw new LedgerConfigurationException(
+            "LEDGER_AXONSERVER_CONNECT_TIMEOUT", "must be between 1 second and 5 minutes");
+      }
     }
   }
 }

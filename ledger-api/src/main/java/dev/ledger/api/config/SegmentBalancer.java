@@ -104,8 +104,8 @@ public class SegmentBalancer {
   }
 
   /**
-   * Long enough for another node's coordinator to claim a released segment, even on a busy
-   * machine; if none does, this node takes it back afterwards.
+   * Long enough for another node's coordinator to claim a released segment, even on a busy machine;
+   * if none does, this node takes it back afterwards.
    */
   private Duration releaseFor() {
     return settings.claimTimeout().multipliedBy(3);

@@ -1,6 +1,7 @@
 package dev.ledger.api.escrow;
 
 import dev.ledger.api.ledger.Assets;
+import dev.ledger.api.ledger.EventHistory;
 import dev.ledger.api.ledger.LedgerCommands;
 import dev.ledger.api.ledger.Positions;
 import dev.ledger.api.ledger.TransferRequests;
@@ -33,7 +34,6 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -62,7 +62,7 @@ public class EscrowsController {
   private final PaymentGateway gateway;
   private final EscrowQueries queries;
   private final Assets assets;
-  private final JdbcTemplate jdbc;
+  private final EventHistory history;
 
   public EscrowsController(
       LedgerCommands commands,
@@ -70,13 +70,13 @@ public class EscrowsController {
       PaymentGateway gateway,
       EscrowQueries queries,
       Assets assets,
-      JdbcTemplate jdbc) {
+      EventHistory history) {
     this.commands = commands;
     this.positions = positions;
     this.gateway = gateway;
     this.queries = queries;
     this.assets = assets;
-    this.jdbc = jdbc;
+    this.history = history;
   }
 
   @PostMapping("/v1/escrows")
@@ -235,11 +235,7 @@ public class EscrowsController {
   }
 
   private boolean exists(EscrowId escrow) {
-    return Boolean.TRUE.equals(
-        jdbc.queryForObject(
-            "SELECT EXISTS (SELECT 1 FROM domain_event_entry WHERE aggregate_identifier = ?)",
-            Boolean.class,
-            escrow.toString()));
+    return history.exists(escrow.toString());
   }
 
   private ResponseEntity<Object> accepted(EscrowView view) {

@@ -2,6 +2,7 @@ package dev.ledger.api.investment;
 
 import dev.ledger.api.config.LedgerProperties;
 import dev.ledger.api.ledger.Assets;
+import dev.ledger.api.ledger.EventHistory;
 import dev.ledger.api.ledger.LedgerCommands;
 import dev.ledger.api.ledger.Positions;
 import dev.ledger.api.ledger.TransferRequests;
@@ -29,7 +30,6 @@ import java.util.Map;
 import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -52,7 +52,7 @@ public class InvestmentsController {
   private final PaymentGateway gateway;
   private final InvestmentQueries queries;
   private final Assets assets;
-  private final JdbcTemplate jdbc;
+  private final EventHistory history;
   private final Clock clock;
   private final Duration paymentTimeout;
 
@@ -62,7 +62,7 @@ public class InvestmentsController {
       PaymentGateway gateway,
       InvestmentQueries queries,
       Assets assets,
-      JdbcTemplate jdbc,
+      EventHistory history,
       Clock clock,
       LedgerProperties properties) {
     this.commands = commands;
@@ -70,7 +70,7 @@ public class InvestmentsController {
     this.gateway = gateway;
     this.queries = queries;
     this.assets = assets;
-    this.jdbc = jdbc;
+    this.history = history;
     this.clock = clock;
     this.paymentTimeout = properties.investments().paymentTimeout();
   }
@@ -187,11 +187,7 @@ public class InvestmentsController {
   }
 
   private boolean exists(InvestmentId investment) {
-    return Boolean.TRUE.equals(
-        jdbc.queryForObject(
-            "SELECT EXISTS (SELECT 1 FROM domain_event_entry WHERE aggregate_identifier = ?)",
-            Boolean.class,
-            investment.toString()));
+    return history.exists(investment.toString());
   }
 
   private ResponseEntity<Object> answer(

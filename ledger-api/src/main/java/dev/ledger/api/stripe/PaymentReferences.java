@@ -1,5 +1,6 @@
 package dev.ledger.api.stripe;
 
+import dev.ledger.api.ledger.EventHistory;
 import dev.ledger.core.investment.InvestmentId;
 import dev.ledger.core.payment.PaymentOrder;
 import dev.ledger.core.shared.TenantId;
@@ -20,9 +21,11 @@ public class PaymentReferences {
   public static final Set<String> ORDER_TYPES = Set.of("investment", "order", "escrow");
 
   private final JdbcTemplate jdbc;
+  private final EventHistory history;
 
-  public PaymentReferences(JdbcTemplate jdbc) {
+  public PaymentReferences(JdbcTemplate jdbc, EventHistory history) {
     this.jdbc = jdbc;
+    this.history = history;
   }
 
   /**
@@ -69,12 +72,7 @@ public class PaymentReferences {
               dev.ledger.core.escrow.EscrowId.aggregateId(order.tenant(), order.referenceId());
           default -> null;
         };
-    return aggregate != null
-        && Boolean.TRUE.equals(
-            jdbc.queryForObject(
-                "SELECT EXISTS (SELECT 1 FROM domain_event_entry WHERE aggregate_identifier = ?)",
-                Boolean.class,
-                aggregate));
+    return aggregate != null && history.exists(aggregate);
   }
 
   private boolean tenantExists(String tenant) {

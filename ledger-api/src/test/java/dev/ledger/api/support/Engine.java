@@ -17,6 +17,11 @@ public final class Engine implements AutoCloseable {
 
   /** Starts an engine with these settings (plus a random port and the test admin key). */
   public static Engine start(Map<String, String> settings) {
+    return start(settings, new Class<?>[0]);
+  }
+
+  /** Starts an engine with these settings and extra configuration classes (test probes). */
+  public static Engine start(Map<String, String> settings, Class<?>... extraSources) {
     Map<String, Object> properties = new LinkedHashMap<>();
     properties.put("server.port", "0");
     properties.put("ledger.bootstrap-api-key", ApiTest.ADMIN_SECRET);
@@ -27,7 +32,8 @@ public final class Engine implements AutoCloseable {
         properties.entrySet().stream()
             .map(setting -> "--" + setting.getKey() + "=" + setting.getValue())
             .toArray(String[]::new);
-    return new Engine(new SpringApplicationBuilder(LedgerApplication.class).run(args));
+    return new Engine(
+        new SpringApplicationBuilder(LedgerApplication.class).sources(extraSources).run(args));
   }
 
   /** Settings for an engine on a database of its own on the test server. */
