@@ -296,6 +296,58 @@ class EscrowApiTest extends EscrowTest {
         .isEqualTo(150);
   }
 
+  @Test
+  void theSweepStopsAtItsAmountLimitPerCurrency() {
+    String sweepTenant = "amount" + UUID.randomUUID().toString().substring(0, 8);
+    newKey(sweepTenant, "ledger:read");
+    FakeStripe.server()
+        .stubFor(
+            com.github.tomakehurst.wiremock.client.WireMock.post(
+                    com.github.tomakehurst.wiremock.client.WireMock.urlMatching(
+                        "/v1/payment_intents/pi_amount[0-9a-z]+/cancel"))
+                .willReturn(
+                    com.github.tomakehurst.wiremock.client.WireMock.okJson(
+                        FakeStripe.manualPaymentIntent(
+                            "pi_amount0", "canceled", 100, 0, Map.of()))));
+    // the earliest deadlines in the database, so this sweep starts with them
+    Instant longAgo = Instant.now().minus(Duration.ofHours(3));
+    EscrowId big = EscrowId.of(sweepTenant, "big");
+    EscrowId second = EscrowId.of(sweepTenant, "second");
+    send(sweepTenant, new CreateEscrow(big, "payer1", PAYEE, 4_000, "USD", 0, "pi_amount1"));
+    send(sweepTenant, new HoldEscrow(big, 4_000, longAgo));
+    send(sweepTenant, new CreateEscrow(second, "payer1", PAYEE, 3_000, "USD", 0, "pi_amount2"));
+    send(sweepTenant, new HoldEscrow(second, 3_000, longAgo.plusSeconds(60)));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> status(sweepTenant, "second").equals("HELD"));
+
+    EscrowSweeper.Result first = sweeper.sweep();
+
+    assertThat(first.haltedBy()).isEqualTo("max_amount:USD");
+    assertThat(first.amounts()).containsEntry("USD", 4_000L);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> status(sweepTenant, "big").equals("CANCELED"));
+    assertThat(status(sweepTenant, "second")).isEqualTo("HELD");
+
+    sweeper.sweep();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> status(sweepTenant, "second").equals("CANCELED"));
+  }
+
+  private String status(String tenantId, String id) {
+    return jdbc
+        .query(
+            "SELECT status FROM escrow WHERE tenant_id = ? AND id = ?",
+            (rs, i) -> rs.getString(1),
+            tenantId,
+            id)
+        .stream()
+        .findFirst()
+        .orElse("");
+  }
+
   private long halts() {
     return jdbc.queryForObject(
         "SELECT count(*) FROM domain_event_entry WHERE payload_type = ?",

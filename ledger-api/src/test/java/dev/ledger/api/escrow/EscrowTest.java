@@ -29,7 +29,8 @@ abstract class EscrowTest extends StripeApiTest {
           "ledger.escrow.retry-backoff-max", "400ms",
           "ledger.escrow.attempts-max", "3",
           "ledger.escrow.sweep-interval", "1d",
-          "ledger.escrow.sweep-max-releases", "50");
+          "ledger.escrow.sweep-max-releases", "50",
+          "ledger.escrow.sweep-max-amount", "6000");
 
   @DynamicPropertySource
   static void escrow(DynamicPropertyRegistry registry) {
@@ -101,7 +102,7 @@ abstract class EscrowTest extends StripeApiTest {
   protected JsonNode awaitStatus(Http client, String id, String status) {
     JsonNode[] last = new JsonNode[1];
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(50))
         .untilAsserted(
             () -> {
