@@ -350,8 +350,14 @@ public class AxonConfig {
           c ->
               new InvestmentCommandHandler(
                   c.repository(Investment.class), postings(c, clock), clock));
+      // A segment's claim is extended at a third of the claim timeout: with Axon's default of every
+      // 5 s, a claim timeout of 10 s leaves a busy node one missed extension from losing its
+      // segments to another node, which then handles the same events again.
+      long claimExtension = Math.max(200, properties.processors().claimTimeout().toMillis() / 3);
       configurer
           .eventProcessing()
+          .registerPooledStreamingEventProcessorConfiguration(
+              (c, builder) -> builder.claimExtensionThreshold(claimExtension))
           .registerSaga(PendingTransferExpirySaga.class)
           .registerSaga(InvestmentPaymentSaga.class)
           .registerSaga(CardCheckoutSaga.class)

@@ -74,6 +74,35 @@ class MultiNodeTest {
               });
       assertThat(count(database, "SELECT count(*) FROM domain_event_entry"))
           .isEqualTo(eventsBefore);
+
+      // deadlines run once: pending transfers held through both nodes each expire exactly once
+      for (int i = 0; i < 10; i++) {
+        Http node = i % 2 == 0 ? viaA : viaB;
+        Http.Response held =
+            node.post(
+                "/v1/transfers",
+                Map.of(
+                    "id",
+                    "held-" + i,
+                    "debitAccount",
+                    USERS[i % USERS.length],
+                    "creditAccount",
+                    USERS[(i + 1) % USERS.length],
+                    "amount",
+                    1,
+                    "asset",
+                    "USD",
+                    "pending",
+                    true,
+                    "timeoutSeconds",
+                    1));
+        assertThat(held.status()).as(held.toString()).isEqualTo(201);
+      }
+      String expired =
+          "SELECT count(*) FROM domain_event_entry WHERE payload_type LIKE '%PendingTransferExpired'";
+      await().atMost(Duration.ofSeconds(60)).until(() -> count(database, expired) == 10);
+      Thread.sleep(3_000);
+      assertThat(count(database, expired)).isEqualTo(10);
     }
   }
 
