@@ -9,18 +9,18 @@ import org.springframework.http.MediaType;
  * A CSV answer as RFC 4180 has it: a header line, comma-separated fields, CRLF line ends, and a
  * field quoted (with its quotes doubled) only when it holds a comma, a quote or a line break.
  */
-final class Csv {
-  static final MediaType MEDIA_TYPE = new MediaType("text", "csv", StandardCharsets.UTF_8);
+public final class Csv {
+  public static final MediaType MEDIA_TYPE = new MediaType("text", "csv", StandardCharsets.UTF_8);
 
   private final int columns;
   private final StringBuilder text = new StringBuilder();
 
-  Csv(List<String> header) {
+  public Csv(List<String> header) {
     this.columns = header.size();
     line(header.toArray(String[]::new));
   }
 
-  Csv row(String... fields) {
+  public Csv row(String... fields) {
     if (fields.length != columns) {
       throw new IllegalArgumentException("a row has " + columns + " fields");
     }
@@ -39,7 +39,7 @@ final class Csv {
    * Wildcards count for neither: without a clear ask, the answer is JSON. An {@code Accept} that
    * cannot be parsed is no ask.
    */
-  static boolean isPreferred(String accept) {
+  public static boolean isPreferred(String accept) {
     if (accept == null || accept.isBlank()) {
       return false;
     }
