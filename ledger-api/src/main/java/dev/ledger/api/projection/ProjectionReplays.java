@@ -113,7 +113,7 @@ public class ProjectionReplays implements SmartLifecycle {
     runners.submit(
         () -> {
           try {
-            new ReplayRunner(id, context()).run();
+            new ReplayRunner(id, context(), () -> started).run();
           } finally {
             running.remove(id);
           }

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.axonframework.common.DateTimeUtils;
 import org.axonframework.common.stream.BlockingStream;
 import org.axonframework.eventhandling.AnnotationEventHandlerAdapter;
@@ -52,14 +53,20 @@ final class ReplayRunner implements Runnable {
 
   private final String id;
   private final ReplayContext context;
+  private final BooleanSupplier instanceRunning;
   private final String marker;
   private ReadModel model;
   private Shadow shadow;
   private TrackingToken token;
 
-  ReplayRunner(String id, ReplayContext context) {
+  /**
+   * @param instanceRunning false once this instance is stopping: a failure then is the stop's, not
+   *     the replay's, and another instance takes the replay over
+   */
+  ReplayRunner(String id, ReplayContext context, BooleanSupplier instanceRunning) {
     this.id = id;
     this.context = context;
+    this.instanceRunning = instanceRunning;
     this.marker = "replay:" + id;
   }
 
@@ -69,9 +76,12 @@ final class ReplayRunner implements Runnable {
       execute();
     } catch (LostOwnership e) {
       log.info("Replay {}: {}", id, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      log.info("Replay {} interrupted: this instance stops; another will take it over", id);
     } catch (Exception e) {
-      if (Thread.currentThread().isInterrupted()) {
-        log.info("Replay {} interrupted: this instance stops; another will take it over", id);
+      if (Thread.currentThread().isInterrupted() || !instanceRunning.getAsBoolean()) {
+        log.info("Replay {} stopped with this instance; another will take it over", id);
         return;
       }
       fail(e);
