@@ -30,6 +30,11 @@ SELECT e.aggregate_identifier,
                             convert_from(e.payload, 'UTF8')::jsonb                 AS payload) t
  WHERE e.type = 'Account';
 
+-- A tenant's account events, for the views above and below that read one tenant's history.
+CREATE INDEX domain_event_entry_account_tenant_idx
+    ON domain_event_entry (split_part(aggregate_identifier, '/', 1), global_index)
+    WHERE type = 'Account';
+
 -- Internal: every account's balances as its whole history says.
 CREATE VIEW ledger_account_history AS
 SELECT tenant_id,

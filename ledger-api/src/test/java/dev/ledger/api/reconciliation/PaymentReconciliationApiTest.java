@@ -63,6 +63,7 @@ class PaymentReconciliationApiTest extends StripeApiTest {
         .isEqualTo(InvestmentCommandHandler.awardTransferId(InvestmentId.of(tenant, id)).id());
     assertThat(paid.get("ledgerAmount").asLong()).isEqualTo(REWARD);
     assertThat(paid.get("webhookEventId").asText()).isEqualTo("evt_paid_" + id);
+    causationLeadsFromTheWebhookToTheAward(pi, "evt_paid_" + id);
 
     String charge =
         """
@@ -82,10 +83,18 @@ class PaymentReconciliationApiTest extends StripeApiTest {
     String id = invest("max");
     deliver(
         FakeStripe.event("evt_short_" + id, "payment_intent.succeeded", intent(id, 20_000), null));
-    JsonNode row = awaitMovement("payment", paymentIntentOf(id), "AMOUNT_MISMATCH");
+    JsonNode row =
+        awaitMovement(
+            "payment",
+            paymentIntentOf(id),
+            r -> {
+              assertThat(r.get("status").asText()).isEqualTo("AMOUNT_MISMATCH");
+              assertThat(r.get("domainStatus").asText())
+                  .as("the investment refused the payment")
+                  .isEqualTo("FAILED");
+            });
     assertThat(row.get("stripeAmount").asLong()).isEqualTo(20_000);
     assertThat(row.get("expectedAmount").asLong()).isEqualTo(AMOUNT);
-    assertThat(row.get("domainStatus").asText()).isEqualTo("FAILED");
     assertThat(row.get("detail").asText()).isEqualTo("received 20000 USD, expected 25000 USD");
   }
 
@@ -188,6 +197,48 @@ class PaymentReconciliationApiTest extends StripeApiTest {
     assertThat(status).isEqualTo("STUCK");
   }
 
+  /**
+   * The metadata chain: the webhook's command records PaymentSucceeded; the saga, handling it,
+   * sends the activation, whose events (the investment's, the award's) carry the webhook's
+   * correlation id, the Stripe event id as request id, and the saga as actor.
+   */
+  private void causationLeadsFromTheWebhookToTheAward(String pi, String stripeEventId) {
+    Http.Response page = auditor.get("/v1/audit/events?limit=500");
+    assertThat(page.status()).isEqualTo(200);
+    List<JsonNode> events = new ArrayList<>();
+    page.body().get("data").forEach(events::add);
+    JsonNode succeeded =
+        events.stream()
+            .filter(e -> e.get("aggregateId").asText().equals("stripe/payment/" + pi))
+            .filter(e -> e.get("type").asText().equals("PaymentSucceeded"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(succeeded.get("metadata").get("keyId").asText()).isEqualTo("stripe");
+    assertThat(succeeded.get("metadata").get("requestId").asText()).isEqualTo(stripeEventId);
+    String correlation = succeeded.get("metadata").get("correlationId").asText();
+    JsonNode activated =
+        events.stream()
+            .filter(e -> e.get("type").asText().equals("InvestmentActivated"))
+            .findFirst()
+            .orElseThrow();
+    JsonNode award =
+        events.stream()
+            .filter(e -> e.get("type").asText().equals("TransferPosted"))
+            .filter(e -> e.get("aggregateId").asText().endsWith(":award"))
+            .findFirst()
+            .orElseThrow();
+    for (JsonNode caused : List.of(activated, award)) {
+      JsonNode metadata = caused.get("metadata");
+      assertThat(metadata.get("correlationId").asText()).isEqualTo(correlation);
+      assertThat(metadata.get("requestId").asText()).isEqualTo(stripeEventId);
+      assertThat(metadata.get("keyId").asText()).isEqualTo("engine:investment-payment-saga");
+      assertThat(metadata.get("causationId").asText())
+          .as("the saga's command, not the webhook's")
+          .isNotEqualTo(succeeded.get("metadata").get("causationId").asText())
+          .isEqualTo(activated.get("metadata").get("causationId").asText());
+    }
+  }
+
   private String invest(String userId) {
     String id = UUID.randomUUID().toString();
     String pi = paymentIntentOf(id);
@@ -230,6 +281,19 @@ class PaymentReconciliationApiTest extends StripeApiTest {
   }
 
   private JsonNode awaitMovement(String movement, String objectId, String status, String detail) {
+    return awaitMovement(
+        movement,
+        objectId,
+        row -> {
+          assertThat(row.get("status").asText()).as(row.toString()).isEqualTo(status);
+          if (detail != null) {
+            assertThat(row.get("detail").asText()).isEqualTo(detail);
+          }
+        });
+  }
+
+  private JsonNode awaitMovement(
+      String movement, String objectId, java.util.function.Consumer<JsonNode> expected) {
     JsonNode[] found = new JsonNode[1];
     await()
         .atMost(Duration.ofSeconds(30))
@@ -244,10 +308,7 @@ class PaymentReconciliationApiTest extends StripeApiTest {
                       .findFirst()
                       .orElse(null);
               assertThat(row).as(movement + " " + objectId).isNotNull();
-              assertThat(row.get("status").asText()).as(row.toString()).isEqualTo(status);
-              if (detail != null) {
-                assertThat(row.get("detail").asText()).isEqualTo(detail);
-              }
+              expected.accept(row);
               found[0] = row;
             });
     return found[0];
