@@ -207,10 +207,24 @@ public class AxonConfig {
     return Clock.tick(Clock.systemUTC(), java.time.Duration.ofNanos(1000));
   }
 
+  /**
+   * Correlation and causation on every message: {@code causationId} is the identifier of the
+   * message whose handling caused this one (a command for its events, an event for the command a
+   * saga sends), and {@code correlationId} that of the first message of the chain. Axon's defaults
+   * ({@code correlationId} for the cause, {@code traceId} for the first) are renamed here so that
+   * the stored metadata says what auditors expect; events recorded before the change carry the old
+   * names, and the audit endpoints read both (docs/events.md).
+   */
   @Bean
   CorrelationDataProvider messageOriginProvider() {
-    return new MessageOriginProvider();
+    return new MessageOriginProvider(CAUSATION_ID, CORRELATION_ID);
   }
+
+  /** Metadata key of the identifier of the message that caused this one. */
+  public static final String CAUSATION_ID = "causationId";
+
+  /** Metadata key of the identifier of the first message of the chain. */
+  public static final String CORRELATION_ID = "correlationId";
 
   @Bean
   CorrelationDataProvider requestMetadataProvider() {

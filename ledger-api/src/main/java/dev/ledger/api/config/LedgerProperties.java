@@ -18,6 +18,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param nodeId this engine instance's name in processor claims; unique by default
  * @param escrow escrow retries, hold fallback, the expiry sweep and its circuit breaker
  * @param axonserver Axon Server as event store and message bus, when its servers are set
+ * @param audit limits of the audit endpoints
+ * @param reconciliation how reconciliation judges what is not final yet
  */
 @ConfigurationProperties("ledger")
 public record LedgerProperties(
@@ -33,7 +35,9 @@ public record LedgerProperties(
     String nodeId,
     @DefaultValue Processors processors,
     @DefaultValue Escrow escrow,
-    @DefaultValue Axonserver axonserver) {
+    @DefaultValue Axonserver axonserver,
+    @DefaultValue Audit audit,
+    @DefaultValue Reconciliation reconciliation) {
 
   public static final Map<String, Integer> BUILT_IN_ASSETS =
       Map.of("POINTS", 0, "COINS", 0, "USD", 2, "EUR", 2, "GBP", 2);
@@ -231,11 +235,19 @@ public record LedgerProperties(
    *     last heartbeat
    * @param balance whether nodes on one database share the processors' segments fairly
    * @param balanceInterval how often a node heartbeats and gives up segments beyond its share
+   * @param replayBatchSize events applied to a replay's shadow tables per transaction
+   * @param replayPollInterval how often each instance looks at the replays under way (to pause or
+   *     resume its processors, and to take over a replay whose instance went quiet)
+   * @param replayTakeoverAfter how long a replay's instance may stay quiet before another takes the
+   *     replay over
    */
   public record Processors(
       @DefaultValue("10s") Duration claimTimeout,
       @DefaultValue("true") boolean balance,
-      @DefaultValue("5s") Duration balanceInterval) {
+      @DefaultValue("5s") Duration balanceInterval,
+      @DefaultValue("500") int replayBatchSize,
+      @DefaultValue("250ms") Duration replayPollInterval,
+      @DefaultValue("30s") Duration replayTakeoverAfter) {
     public Processors {
       if (claimTimeout.toSeconds() < 1 || claimTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
         throw new LedgerConfigurationException(
@@ -245,6 +257,56 @@ public record LedgerProperties(
         throw new LedgerConfigurationException(
             "LEDGER_PROCESSORS_BALANCE_INTERVAL",
             "must be at least 100ms and shorter than LEDGER_PROCESSORS_CLAIM_TIMEOUT");
+      }
+      if (replayBatchSize < 1 || replayBatchSize > 10_000) {
+        throw new LedgerConfigurationException(
+            "LEDGER_PROCESSORS_REPLAY_BATCH_SIZE", "must be between 1 and 10000");
+      }
+      if (replayPollInterval.toMillis() < 10
+          || replayPollInterval.compareTo(Duration.ofSeconds(10)) > 0) {
+        throw new LedgerConfigurationException(
+            "LEDGER_PROCESSORS_REPLAY_POLL_INTERVAL", "must be between 10ms and 10 seconds");
+      }
+      if (replayTakeoverAfter.compareTo(replayPollInterval.multipliedBy(10)) < 0
+          || replayTakeoverAfter.compareTo(Duration.ofHours(1)) > 0) {
+        throw new LedgerConfigurationException(
+            "LEDGER_PROCESSORS_REPLAY_TAKEOVER_AFTER",
+            "must be between 10 times LEDGER_PROCESSORS_REPLAY_POLL_INTERVAL and 1 hour");
+      }
+    }
+  }
+
+  /**
+   * The audit endpoints.
+   *
+   * @param scansMax exports and verifications running at once on this instance; each holds a
+   *     database connection for as long as it reads the history
+   * @param exportTimeout how long one export may take before it is cut off
+   */
+  public record Audit(@DefaultValue("2") int scansMax, @DefaultValue("1h") Duration exportTimeout) {
+    public Audit {
+      if (scansMax < 1 || scansMax > 16) {
+        throw new LedgerConfigurationException(
+            "LEDGER_AUDIT_SCANS_MAX", "must be between 1 and 16");
+      }
+      if (exportTimeout.toSeconds() < 60 || exportTimeout.compareTo(Duration.ofDays(1)) > 0) {
+        throw new LedgerConfigurationException(
+            "LEDGER_AUDIT_EXPORT_TIMEOUT", "must be between 1 minute and 24 hours");
+      }
+    }
+  }
+
+  /**
+   * Reconciliation.
+   *
+   * @param stuckAfter how long a payment movement may stay unreflected or not final (IN_PROGRESS)
+   *     before it is listed as MISSING_IN_LEDGER or STUCK
+   */
+  public record Reconciliation(@DefaultValue("1h") Duration stuckAfter) {
+    public Reconciliation {
+      if (stuckAfter.toSeconds() < 1 || stuckAfter.compareTo(Duration.ofDays(30)) > 0) {
+        throw new LedgerConfigurationException(
+            "LEDGER_RECONCILIATION_STUCK_AFTER", "must be between 1 second and 30 days");
       }
     }
   }

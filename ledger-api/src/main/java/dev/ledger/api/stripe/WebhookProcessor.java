@@ -163,7 +163,9 @@ public class WebhookProcessor {
                 failureReason(event),
                 event.getId(),
                 occurredAt,
-                "requires_capture".equals(status) ? captureBefore(intent) : null),
+                "requires_capture".equals(status) && "escrow".equals(check.order().orderType())
+                    ? captureBefore(intent)
+                    : null),
             check.order().tenant(),
             event.getId());
         yield new Outcome(Status.PROCESSED, null);
@@ -274,14 +276,27 @@ public class WebhookProcessor {
   }
 
   /**
-   * Until when an authorisation can be captured: the charge's {@code capture_before} (a card
-   * authorisation's own deadline), or null, and the escrow applies its configured fallback.
+   * Until when an escrow's authorisation can be captured: the charge's {@code capture_before} (a
+   * card authorisation's own deadline), or null, and the escrow applies its configured fallback. A
+   * charge Stripe refuses to show is no reason to hold the webhook back; an unreachable Stripe is.
    */
   private java.time.Instant captureBefore(PaymentGateway.PaymentIntent intent) {
     if (intent.latestChargeId() == null) {
       return null;
     }
-    return gateway.retrieveCharge(intent.latestChargeId()).captureBefore();
+    try {
+      return gateway.retrieveCharge(intent.latestChargeId()).captureBefore();
+    } catch (dev.ledger.core.payment.PaymentGatewayException e) {
+      if (e.kind() == dev.ledger.core.payment.PaymentGatewayException.Kind.UNAVAILABLE) {
+        throw e; // tried again with the inbox's backoff
+      }
+      log.warn(
+          "charge {} of {} cannot be read ({}); the hold uses the configured fallback",
+          intent.latestChargeId(),
+          intent.id(),
+          e.getMessage());
+      return null;
+    }
   }
 
   private PaymentReferences.Check checkReferences(

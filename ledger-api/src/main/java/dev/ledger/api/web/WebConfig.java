@@ -9,9 +9,22 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 @EnableScheduling
 public class WebConfig implements WebMvcConfigurer {
   private final ScopeInterceptor scopeInterceptor;
+  private final dev.ledger.api.config.LedgerProperties properties;
 
-  public WebConfig(ScopeInterceptor scopeInterceptor) {
+  public WebConfig(
+      ScopeInterceptor scopeInterceptor, dev.ledger.api.config.LedgerProperties properties) {
     this.scopeInterceptor = scopeInterceptor;
+    this.properties = properties;
+  }
+
+  /**
+   * Streamed answers (the audit export) run asynchronously; without this they would be cut off
+   * after the servlet container's default of 30 seconds.
+   */
+  @Override
+  public void configureAsyncSupport(
+      org.springframework.web.servlet.config.annotation.AsyncSupportConfigurer configurer) {
+    configurer.setDefaultTimeout(properties.audit().exportTimeout().toMillis());
   }
 
   /**

@@ -41,6 +41,22 @@ public final class TestDatabases {
     return withDatabase(server, name);
   }
 
+  /**
+   * Drops a database {@link #newDatabase()} made, once nothing uses it (for tests that fill one).
+   */
+  public static synchronized void drop(String url) {
+    String name = url.substring(url.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
+    if (!name.matches("ledger_test_[0-9a-f]{16}")) {
+      throw new IllegalArgumentException("not a test database: " + url);
+    }
+    try (Connection connection = DriverManager.getConnection(serverUrl(), user(), password());
+        Statement statement = connection.createStatement()) {
+      statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot drop the test database " + name, e);
+    }
+  }
+
   private static synchronized String serverUrl() {
     if (serverUrl != null) {
       return serverUrl;
