@@ -10,6 +10,11 @@ import dev.ledger.core.checkout.CardCheckoutSaga;
 import dev.ledger.core.checkout.CheckoutCommandHandler;
 import dev.ledger.core.checkout.Order;
 import dev.ledger.core.checkout.Product;
+import dev.ledger.core.coins.CoinPurchase;
+import dev.ledger.core.coins.CoinPurchaseCommandHandler;
+import dev.ledger.core.coins.CoinPurchaseSaga;
+import dev.ledger.core.coins.Gift;
+import dev.ledger.core.coins.GiftCommandHandler;
 import dev.ledger.core.investment.Investment;
 import dev.ledger.core.investment.InvestmentCommandHandler;
 import dev.ledger.core.investment.InvestmentPaymentSaga;
@@ -310,6 +315,8 @@ public class AxonConfig {
                   c ->
                       new EventCountSnapshotTriggerDefinition(c.snapshotter(), snapshotThreshold)));
       configurer.configureAggregate(AggregateConfigurer.defaultConfiguration(Order.class));
+      configurer.configureAggregate(AggregateConfigurer.defaultConfiguration(CoinPurchase.class));
+      configurer.configureAggregate(AggregateConfigurer.defaultConfiguration(Gift.class));
       configurer.registerCommandHandler(
           c ->
               new CheckoutCommandHandler(
@@ -333,11 +340,23 @@ public class AxonConfig {
           c ->
               new InvestmentCommandHandler(
                   c.repository(Investment.class), postings(c, clock), clock));
+      configurer.registerCommandHandler(
+          c ->
+              new CoinPurchaseCommandHandler(
+                  c.repository(CoinPurchase.class), postings(c, clock), clock));
+      configurer.registerCommandHandler(
+          c ->
+              new GiftCommandHandler(
+                  c.repository(Gift.class),
+                  postings(c, clock),
+                  clock,
+                  properties.coins().giftFeeBasisPoints()));
       configurer
           .eventProcessing()
           .registerSaga(PendingTransferExpirySaga.class)
           .registerSaga(InvestmentPaymentSaga.class)
           .registerSaga(CardCheckoutSaga.class)
+          .registerSaga(CoinPurchaseSaga.class)
           // The default error handler logs and moves on: a saga would silently miss an event.
           .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance());
     };

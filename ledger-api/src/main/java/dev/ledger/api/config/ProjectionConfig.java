@@ -2,6 +2,8 @@ package dev.ledger.api.config;
 
 import dev.ledger.projections.catalog.CatalogProjection;
 import dev.ledger.projections.catalog.CatalogQueries;
+import dev.ledger.projections.coins.CoinProjection;
+import dev.ledger.projections.coins.CoinQueries;
 import dev.ledger.projections.investment.InvestmentProjection;
 import dev.ledger.projections.investment.InvestmentQueries;
 import dev.ledger.projections.leaderboard.LeaderboardProjection;
@@ -59,5 +61,15 @@ public class ProjectionConfig {
   @Bean
   LeaderboardQueries leaderboardQueries(JdbcTemplate jdbc) {
     return new LeaderboardQueries(jdbc);
+  }
+
+  @Bean
+  CoinProjection coinProjection(JdbcTemplate jdbc) {
+    return new CoinProjection(jdbc);
+  }
+
+  @Bean
+  CoinQueries coinQueries(JdbcTemplate jdbc) {
+    return new CoinQueries(jdbc);
   }
 }

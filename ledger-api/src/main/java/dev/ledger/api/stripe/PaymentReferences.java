@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class PaymentReferences {
   /** The order types the engine handles today. */
-  public static final Set<String> ORDER_TYPES = Set.of("investment", "order");
+  public static final Set<String> ORDER_TYPES = Set.of("investment", "order", "coin_purchase");
 
   private final JdbcTemplate jdbc;
 
@@ -65,6 +65,8 @@ public class PaymentReferences {
           case "investment" -> InvestmentId.aggregateId(order.tenant(), order.referenceId());
           case "order" ->
               dev.ledger.core.checkout.OrderId.aggregateId(order.tenant(), order.referenceId());
+          case "coin_purchase" ->
+              dev.ledger.core.coins.CoinPurchaseId.aggregateId(order.tenant(), order.referenceId());
           default -> null;
         };
     return aggregate != null

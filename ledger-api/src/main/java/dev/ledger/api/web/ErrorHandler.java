@@ -49,7 +49,8 @@ public class ErrorHandler {
           TRANSFER_NOT_FOUND,
           INVESTMENT_NOT_FOUND,
           PRODUCT_NOT_FOUND,
-          ORDER_NOT_FOUND ->
+          ORDER_NOT_FOUND,
+          COIN_PURCHASE_NOT_FOUND ->
           HttpStatus.NOT_FOUND;
       case ACCOUNT_FROZEN,
           INSUFFICIENT_FUNDS,

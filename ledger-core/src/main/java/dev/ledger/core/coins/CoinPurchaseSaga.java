@@ -50,6 +50,16 @@ public class CoinPurchaseSaga {
   private String paymentIntentId;
   private String deadlineId;
 
+  /**
+   * What Stripe reported of refunds and disputes, kept because webhooks arrive in any order: a
+   * refund or dispute reported before the payment reaches a purchase with no coins to take back
+   * yet, and is sent again once the payment has confirmed it.
+   */
+  private long refundedTotal;
+
+  private String disputeId;
+  private long disputedAmount;
+
   @StartSaga
   @SagaEventHandler(associationProperty = "purchaseId")
   public void on(CoinPurchaseCreated event, DeadlineManager deadlineManager) {
@@ -69,6 +79,13 @@ public class CoinPurchaseSaga {
         commands,
         new ConfirmCoinPurchase(
             purchaseId, event.paymentIntentId(), event.amountReceived(), event.currency()));
+    // news that overtook the payment: each command takes effect once, so sending it again is safe
+    if (refundedTotal > 0) {
+      send(commands, new RefundCoinPurchase(purchaseId, refundedTotal));
+    }
+    if (disputeId != null) {
+      send(commands, new ChargeBackCoinPurchase(purchaseId, disputeId, disputedAmount));
+    }
   }
 
   @SagaEventHandler(associationProperty = PAYMENT_INTENT)
@@ -85,11 +102,16 @@ public class CoinPurchaseSaga {
 
   @SagaEventHandler(associationProperty = PAYMENT_INTENT)
   public void on(PaymentRefunded event, CommandGateway commands) {
+    refundedTotal = Math.max(refundedTotal, event.refundedTotal());
     send(commands, new RefundCoinPurchase(purchaseId, event.refundedTotal()));
   }
 
   @SagaEventHandler(associationProperty = PAYMENT_INTENT)
   public void on(PaymentDisputed event, CommandGateway commands) {
+    if (disputeId == null) {
+      disputeId = event.disputeId();
+      disputedAmount = event.amount();
+    }
     send(commands, new ChargeBackCoinPurchase(purchaseId, event.disputeId(), event.amount()));
   }
 

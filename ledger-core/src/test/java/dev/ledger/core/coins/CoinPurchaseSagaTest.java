@@ -151,6 +151,19 @@ class CoinPurchaseSagaTest {
   }
 
   @Test
+  void sendsARefundAndADisputeThatOvertookThePaymentAgainOnceItArrives() {
+    givenCreated()
+        .andThenAggregate(StripePayment.aggregateId(PI))
+        .published(new PaymentRefunded(PI, ORDER, "ch_1", 400, 400, "USD", "evt_2"), disputed())
+        .whenAggregate(StripePayment.aggregateId(PI))
+        .publishes(succeeded())
+        .expectDispatchedCommands(
+            new ConfirmCoinPurchase(PURCHASE, PI, 1000, "USD"),
+            new RefundCoinPurchase(PURCHASE, 400),
+            new ChargeBackCoinPurchase(PURCHASE, "dp_1", 1000));
+  }
+
+  @Test
   void staysAfterAPartialRefundForTheRest() {
     givenPaid()
         .whenAggregate(PURCHASE.toString())
