@@ -448,6 +448,7 @@ class CoinPurchaseApiTest extends StripeApiTest {
     pay(partly, "evt_p_" + partly.id());
     awaitStatus(partly, "CONFIRMED");
     refund(partly, 250, "evt_r_" + partly.id());
+    refund(partly, 250, "evt_r_again_" + partly.id()); // the same total again takes nothing
     await()
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
@@ -461,5 +462,24 @@ class CoinPurchaseApiTest extends StripeApiTest {
     assertThat(chargedBack.get("coinsTakenBack").asLong()).isEqualTo(400);
     assertThat(coins("hank", position(chargedBack))).isZero();
     assertCoinsSumToZero(position(chargedBack));
+  }
+
+  @Test
+  void aWhaleHoldsNineQuintillionCoinsAndAPurchaseThatWouldWrapIsRefusedWhole() {
+    long nine = 9_000_000_000_000_000_000L;
+    Purchase first = buy("whale", nine, 100_000);
+    pay(first, "evt_p_" + first.id());
+    JsonNode confirmed = awaitStatus(first, "CONFIRMED");
+    assertThat(coins("whale", position(confirmed))).isEqualTo(nine);
+
+    Purchase second = buy("whale", nine, 100_000);
+    pay(second, "evt_p_" + second.id());
+    JsonNode refused = awaitStatus(second, "FAILED");
+    assertThat(refused.get("coinsCredited").asLong()).isZero();
+    assertThat(refused.get("transitions").get(1).get("detail").asText())
+        .contains("would overflow 64 bits");
+    assertThat(coins("whale", position(refused))).isEqualTo(nine);
+    assertThat(credits("whale")).isEqualTo(1);
+    assertCoinsSumToZero(position(refused));
   }
 }
