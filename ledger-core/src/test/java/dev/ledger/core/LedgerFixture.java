@@ -7,6 +7,10 @@ import dev.ledger.core.account.AccountCommandHandler;
 import dev.ledger.core.checkout.CheckoutCommandHandler;
 import dev.ledger.core.checkout.Order;
 import dev.ledger.core.checkout.Product;
+import dev.ledger.core.coins.CoinPurchase;
+import dev.ledger.core.coins.CoinPurchaseCommandHandler;
+import dev.ledger.core.coins.Gift;
+import dev.ledger.core.coins.GiftCommandHandler;
 import dev.ledger.core.escrow.Escrow;
 import dev.ledger.core.escrow.EscrowCommandHandler;
 import dev.ledger.core.escrow.PayoutFailures;
@@ -96,13 +100,27 @@ public final class LedgerFixture {
       EventSourcingRepository.builder(Escrow.class).eventStore(eventStore).build();
   private final EventSourcingRepository<PayoutFailures> payoutFailures =
       EventSourcingRepository.builder(PayoutFailures.class).eventStore(eventStore).build();
+  private final EventSourcingRepository<CoinPurchase> coinPurchases =
+      EventSourcingRepository.builder(CoinPurchase.class).eventStore(eventStore).build();
+  private final EventSourcingRepository<Gift> gifts =
+      EventSourcingRepository.builder(Gift.class).eventStore(eventStore).build();
   private final StubDeadlineManager deadlines = new StubDeadlineManager(START);
   private final InMemorySagaStore sagaStore = new InMemorySagaStore();
   private final AnnotatedSagaManager<PendingTransferExpirySaga> expirySagas;
   private final List<Object> dispatched = new ArrayList<>();
   private long eventsSeenBySagas;
 
+  /** The gift fee rate of the fixture unless a test chooses one: 30 %, the engine's default. */
+  public static final long GIFT_FEE_BASIS_POINTS = 3000;
+
   public LedgerFixture() {
+    this(GIFT_FEE_BASIS_POINTS);
+  }
+
+  /**
+   * @param giftFeeBasisPoints the gifts' fee rate, in 1/10,000
+   */
+  public LedgerFixture(long giftFeeBasisPoints) {
     new AnnotationCommandHandlerAdapter<>(new AccountCommandHandler(accounts, clock))
         .subscribe(commandBus);
     new AnnotationCommandHandlerAdapter<>(
@@ -125,6 +143,14 @@ public final class LedgerFixture {
             new EscrowCommandHandler(escrows, new Postings(accounts, transfers, clock), clock))
         .subscribe(commandBus);
     new AnnotationCommandHandlerAdapter<>(new PayoutFailures.Handler(payoutFailures, clock))
+        .subscribe(commandBus);
+    new AnnotationCommandHandlerAdapter<>(
+            new CoinPurchaseCommandHandler(
+                coinPurchases, new Postings(accounts, transfers, clock), clock))
+        .subscribe(commandBus);
+    new AnnotationCommandHandlerAdapter<>(
+            new GiftCommandHandler(
+                gifts, new Postings(accounts, transfers, clock), clock, giftFeeBasisPoints))
         .subscribe(commandBus);
     commandBus.registerDispatchInterceptor(
         messages ->
@@ -237,9 +263,37 @@ public final class LedgerFixture {
         .orElse(-1);
   }
 
+  /**
+   * The sum of the posted balances of every account of {@code asset}, as their events rebuild them:
+   * zero whenever double entry holds.
+   */
+  public long sumOfBalances(String asset) {
+    java.util.Set<String> ids = new java.util.TreeSet<>();
+    for (Object event : allEvents()) {
+      if (event instanceof dev.ledger.core.account.AccountEvents.AccountOpened opened
+          && opened.asset().equals(asset)) {
+        ids.add(opened.accountId().toString());
+      }
+    }
+    java.math.BigInteger sum = java.math.BigInteger.ZERO;
+    for (String id : ids) {
+      long posted = read(() -> accounts.load(id).invoke(a -> a.balance().posted()));
+      sum = sum.add(java.math.BigInteger.valueOf(posted));
+    }
+    return sum.longValueExact();
+  }
+
   /** The account as its events rebuild it. */
   public Account account(AccountId id) {
     return read(() -> accounts.load(id.toString()).invoke(account -> account));
+  }
+
+  public Repository<CoinPurchase> coinPurchases() {
+    return coinPurchases;
+  }
+
+  public Repository<Gift> gifts() {
+    return gifts;
   }
 
   public Repository<Transfer> transfers() {

@@ -10,6 +10,11 @@ import dev.ledger.core.checkout.CardCheckoutSaga;
 import dev.ledger.core.checkout.CheckoutCommandHandler;
 import dev.ledger.core.checkout.Order;
 import dev.ledger.core.checkout.Product;
+import dev.ledger.core.coins.CoinPurchase;
+import dev.ledger.core.coins.CoinPurchaseCommandHandler;
+import dev.ledger.core.coins.CoinPurchaseSaga;
+import dev.ledger.core.coins.Gift;
+import dev.ledger.core.coins.GiftCommandHandler;
 import dev.ledger.core.escrow.Escrow;
 import dev.ledger.core.escrow.EscrowCommandHandler;
 import dev.ledger.core.escrow.EscrowPolicy;
@@ -341,6 +346,8 @@ public class AxonConfig {
           c -> new EscrowCommandHandler(c.repository(Escrow.class), postings(c, clock), clock));
       configurer.registerCommandHandler(
           c -> new PayoutFailures.Handler(c.repository(PayoutFailures.class), clock));
+      configurer.configureAggregate(AggregateConfigurer.defaultConfiguration(CoinPurchase.class));
+      configurer.configureAggregate(AggregateConfigurer.defaultConfiguration(Gift.class));
       configurer.registerCommandHandler(
           c ->
               new CheckoutCommandHandler(
@@ -368,6 +375,17 @@ public class AxonConfig {
       // 5 s, a claim timeout of 10 s leaves a busy node one missed extension from losing its
       // segments to another node, which then handles the same events again.
       long claimExtension = Math.max(200, properties.processors().claimTimeout().toMillis() / 3);
+      configurer.registerCommandHandler(
+          c ->
+              new CoinPurchaseCommandHandler(
+                  c.repository(CoinPurchase.class), postings(c, clock), clock));
+      configurer.registerCommandHandler(
+          c ->
+              new GiftCommandHandler(
+                  c.repository(Gift.class),
+                  postings(c, clock),
+                  clock,
+                  properties.coins().giftFeeBasisPoints()));
       configurer
           .eventProcessing()
           .registerPooledStreamingEventProcessorConfiguration(
@@ -376,6 +394,7 @@ public class AxonConfig {
           .registerSaga(InvestmentPaymentSaga.class)
           .registerSaga(CardCheckoutSaga.class)
           .registerSaga(EscrowSaga.class)
+          .registerSaga(CoinPurchaseSaga.class)
           // The default error handler logs and moves on: a saga would silently miss an event.
           .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance());
     };

@@ -32,6 +32,7 @@ public record LedgerProperties(
     @DefaultValue Stripe stripe,
     @DefaultValue Investments investments,
     @DefaultValue Orders orders,
+    @DefaultValue Coins coins,
     String nodeId,
     @DefaultValue Processors processors,
     @DefaultValue Escrow escrow,
@@ -322,6 +323,42 @@ public record LedgerProperties(
         throw new LedgerConfigurationException(
             "LEDGER_ORDERS_PAYMENT_TIMEOUT", "must be between 1 second and 7 days");
       }
+    }
+  }
+
+  /**
+   * Coins and gifts.
+   *
+   * @param giftFeeRate the platform's share of every gift, as a decimal fraction from 0 up to (not
+   *     including) 1 with at most four decimals: {@code 0.30} is 30 %, {@code 0.0125} is 1.25 %
+   * @param paymentTimeout how long a coin purchase waits for its payment before its PaymentIntent
+   *     is canceled and it expires
+   */
+  public record Coins(
+      @DefaultValue("0.30") String giftFeeRate, @DefaultValue("24h") Duration paymentTimeout) {
+    public Coins {
+      giftFeeBasisPoints(giftFeeRate); // fails fast when invalid
+      if (paymentTimeout.toSeconds() < 1 || paymentTimeout.compareTo(Duration.ofDays(30)) > 0) {
+        throw new LedgerConfigurationException(
+            "LEDGER_COINS_PAYMENT_TIMEOUT", "must be between 1 second and 30 days");
+      }
+    }
+
+    /** The gift fee rate in basis points (1/10,000): {@code 0.30} is 3000. */
+    public long giftFeeBasisPoints() {
+      return giftFeeBasisPoints(giftFeeRate);
+    }
+
+    private static long giftFeeBasisPoints(String rate) {
+      String problem =
+          "must be a decimal fraction from 0 to below 1 with at most four decimals, such as 0.30";
+      if (rate == null || !rate.strip().matches("0(\\.[0-9]{1,4})?|\\.[0-9]{1,4}")) {
+        throw new LedgerConfigurationException("LEDGER_COINS_GIFT_FEE_RATE", problem);
+      }
+      return new java.math.BigDecimal(rate.strip())
+          .movePointRight(4)
+          .setScale(0, java.math.RoundingMode.UNNECESSARY)
+          .longValueExact();
     }
   }
 

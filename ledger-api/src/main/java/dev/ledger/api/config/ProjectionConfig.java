@@ -4,6 +4,8 @@ import dev.ledger.api.projection.ReadModel;
 import dev.ledger.api.projection.ReadModels;
 import dev.ledger.projections.catalog.CatalogProjection;
 import dev.ledger.projections.catalog.CatalogQueries;
+import dev.ledger.projections.coins.CoinProjection;
+import dev.ledger.projections.coins.CoinQueries;
 import dev.ledger.projections.escrow.EscrowProjection;
 import dev.ledger.projections.escrow.EscrowQueries;
 import dev.ledger.projections.investment.InvestmentProjection;
@@ -79,6 +81,16 @@ public class ProjectionConfig {
   }
 
   @Bean
+  CoinProjection coinProjection(JdbcTemplate jdbc) {
+    return new CoinProjection(jdbc);
+  }
+
+  @Bean
+  CoinQueries coinQueries(JdbcTemplate jdbc) {
+    return new CoinQueries(jdbc);
+  }
+
+  @Bean
   PaymentReconciliationProjection paymentReconciliationProjection(JdbcTemplate jdbc) {
     return new PaymentReconciliationProjection(jdbc);
   }
@@ -119,6 +131,10 @@ public class ProjectionConfig {
                 EscrowProjection.NAME,
                 List.of("escrow", "escrow_transition", "escrow_payout_failure"),
                 EscrowProjection::new),
+            new ReadModel(
+                CoinProjection.NAME,
+                List.of("coin_purchase", "coin_purchase_transition", "gift"),
+                CoinProjection::new),
             new ReadModel(
                 PaymentReconciliationProjection.NAME,
                 List.of("stripe_payment", "payment_resource"),

@@ -101,7 +101,10 @@ public class PointsController {
     return answer(result, userId, tenant);
   }
 
-  /** Points, coins and earnings of a user, from the balance cache. */
+  /**
+   * Points, coins and earnings of a user, from the balance cache. Coins also say what the user owes
+   * from refunded or disputed purchases ({@code shortfall}) and whether they can be spent.
+   */
   @GetMapping("/v1/users/{userId}/wallet")
   @RequiresScope(Scope.LEDGER_READ)
   Map<String, Object> wallet(
@@ -119,6 +122,24 @@ public class PointsController {
           queries.account(tenant, "user:" + userId + ":" + kind).map(a -> a.available()).orElse(0L);
       wallet.put(kind, Map.of("balance", balance));
     }
+    // coins a refund or chargeback could not take back, owed by the user; while any are owed the
+    // user's coins cannot be spent (ADR 0021)
+    long shortfall =
+        queries
+            .account(tenant, "user:" + userId + ":coins:shortfall")
+            .map(a -> Math.max(0, -a.posted()))
+            .orElse(0L);
+    boolean coinsFrozen =
+        shortfall > 0
+            || queries
+                .account(tenant, "user:" + userId + ":coins")
+                .map(a -> a.frozen())
+                .orElse(false);
+    Map<String, Object> coins = new LinkedHashMap<>();
+    coins.put("balance", ((Map<?, ?>) wallet.get("coins")).get("balance"));
+    coins.put("shortfall", shortfall);
+    coins.put("frozen", coinsFrozen);
+    wallet.put("coins", coins);
     wallet.put("position", position);
     return wallet;
   }

@@ -18,7 +18,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class PaymentReferences {
   /** The order types the engine handles today. */
-  public static final Set<String> ORDER_TYPES = Set.of("investment", "order", "escrow");
+  public static final Set<String> ORDER_TYPES =
+      Set.of("investment", "order", "escrow", "coin_purchase");
 
   private final JdbcTemplate jdbc;
   private final EventHistory history;
@@ -70,6 +71,8 @@ public class PaymentReferences {
               dev.ledger.core.checkout.OrderId.aggregateId(order.tenant(), order.referenceId());
           case "escrow" ->
               dev.ledger.core.escrow.EscrowId.aggregateId(order.tenant(), order.referenceId());
+          case "coin_purchase" ->
+              dev.ledger.core.coins.CoinPurchaseId.aggregateId(order.tenant(), order.referenceId());
           default -> null;
         };
     return aggregate != null && history.exists(aggregate);

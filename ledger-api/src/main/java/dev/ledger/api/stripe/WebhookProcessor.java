@@ -9,6 +9,7 @@ import dev.ledger.api.config.LedgerProperties;
 import dev.ledger.api.stripe.WebhookInbox.Status;
 import dev.ledger.api.stripe.WebhookInbox.StoredEvent;
 import dev.ledger.core.escrow.PayoutFailures;
+import dev.ledger.core.payment.PaymentCommands.RecordChargeDisputed;
 import dev.ledger.core.payment.PaymentCommands.RecordChargeRefunded;
 import dev.ledger.core.payment.PaymentCommands.RecordPaymentIntentStatus;
 import dev.ledger.core.payment.PaymentGateway;
@@ -232,6 +233,7 @@ public class WebhookProcessor {
             event.getId());
         yield new Outcome(Status.PROCESSED, null);
       }
+      case "charge.dispute.created" -> disputed(event, stored, occurredAt);
       default -> new Outcome(Status.IGNORED, null);
     };
   }
@@ -296,6 +298,64 @@ public class WebhookProcessor {
           intent.id(),
           e.getMessage());
       return null;
+    }
+  }
+
+  /**
+   * A dispute: recorded on the PaymentIntent of its charge, once per dispute id. The dispute's
+   * fields are read from the signed payload itself (they are the same in every API version); a
+   * dispute that names no PaymentIntent is resolved through its charge.
+   */
+  private Outcome disputed(Event event, StoredEvent stored, Instant occurredAt) {
+    JsonNode dispute = payloadObject(stored);
+    String disputeId = dispute.path("id").asText(null);
+    String chargeId = idOf(dispute.path("charge"));
+    String paymentIntentId = idOf(dispute.path("payment_intent"));
+    if (disputeId == null || (chargeId == null && paymentIntentId == null)) {
+      return new Outcome(Status.IGNORED, "a dispute without a charge");
+    }
+    if (paymentIntentId == null) {
+      paymentIntentId = gateway.retrieveCharge(chargeId).paymentIntentId();
+      if (paymentIntentId == null) {
+        return new Outcome(Status.IGNORED, "a charge without a PaymentIntent");
+      }
+    }
+    // a dispute does not carry its PaymentIntent's metadata: ask for the PaymentIntent
+    PaymentGateway.PaymentIntent intent = gateway.retrievePaymentIntent(paymentIntentId);
+    var check = checkReferences(intent.metadata(), stored);
+    if (check.rejection() != null) {
+      return new Outcome(Status.REJECTED, check.rejection());
+    }
+    String currency = dispute.path("currency").asText(null);
+    send(
+        new RecordChargeDisputed(
+            paymentIntentId,
+            check.order(),
+            chargeId,
+            disputeId,
+            dispute.path("amount").asLong(0),
+            currency == null ? null : currency.toUpperCase(),
+            dispute.path("reason").asText(null),
+            event.getId(),
+            occurredAt),
+        check.order().tenant(),
+        event.getId());
+    return new Outcome(Status.PROCESSED, null);
+  }
+
+  /** A field that holds an object's id, or the object itself (expanded). */
+  private static String idOf(JsonNode field) {
+    if (field.isTextual()) {
+      return field.textValue();
+    }
+    return field.isObject() ? field.path("id").asText(null) : null;
+  }
+
+  private static JsonNode payloadObject(StoredEvent stored) {
+    try {
+      return JSON.readTree(stored.payload()).path("data").path("object");
+    } catch (IOException e) {
+      throw new IllegalStateException("event " + stored.eventId() + " is not JSON", e);
     }
   }
 

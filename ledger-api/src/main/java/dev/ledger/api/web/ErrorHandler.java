@@ -50,7 +50,8 @@ public class ErrorHandler {
           INVESTMENT_NOT_FOUND,
           PRODUCT_NOT_FOUND,
           ORDER_NOT_FOUND,
-          ESCROW_NOT_FOUND ->
+          ESCROW_NOT_FOUND,
+          COIN_PURCHASE_NOT_FOUND ->
           HttpStatus.NOT_FOUND;
       case ACCOUNT_FROZEN,
           INSUFFICIENT_FUNDS,

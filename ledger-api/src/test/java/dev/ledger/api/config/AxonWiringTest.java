@@ -116,13 +116,20 @@ class AxonWiringTest extends ApiTest {
 
   @Test
   void projectionsRunInPooledStreamingProcessorsWithDeadLetterQueues() {
-    for (String name : List.of("balances", "transfers", "PendingTransferExpirySagaProcessor")) {
+    for (String name :
+        List.of(
+            "balances",
+            "transfers",
+            "coins",
+            "PendingTransferExpirySagaProcessor",
+            "CoinPurchaseSagaProcessor")) {
       assertThat(processing.eventProcessor(name, PooledStreamingEventProcessor.class))
           .as(name)
           .isPresent();
     }
     assertThat(processing.deadLetterQueue("balances")).isPresent();
     assertThat(processing.deadLetterQueue("transfers")).isPresent();
+    assertThat(processing.deadLetterQueue("coins")).isPresent();
   }
 
   @Test

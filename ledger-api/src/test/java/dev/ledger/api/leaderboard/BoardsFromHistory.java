@@ -26,6 +26,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 final class BoardsFromHistory {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern USER_POINTS = Pattern.compile("user:([a-zA-Z0-9_-]{1,64}):points");
+  private static final Pattern USER_COINS = Pattern.compile("user:([a-zA-Z0-9_-]{1,64}):coins");
+  private static final Pattern USER_EARNINGS =
+      Pattern.compile("user:([a-zA-Z0-9_-]{1,64}):earnings");
 
   /** One line of a board: what the API answers in {@code entries}. */
   record Line(int rank, String userId, long value) {}
@@ -38,13 +41,18 @@ final class BoardsFromHistory {
     this.events = events;
   }
 
-  /** Reads the events of the tenant's {@code user:*:points} accounts, in order of position. */
+  /**
+   * Reads the events of the tenant's {@code user:*:points}, {@code user:*:coins} and {@code
+   * user:*:earnings} accounts, in order of position.
+   */
   static BoardsFromHistory read(JdbcTemplate jdbc, String tenant) {
     String prefix = tenant + "/account/";
     List<Event> events =
         jdbc.query(
             "SELECT global_index, aggregate_identifier, payload_type, payload, time_stamp"
-                + " FROM domain_event_entry WHERE aggregate_identifier LIKE ? ORDER BY global_index",
+                + " FROM domain_event_entry WHERE aggregate_identifier LIKE ?"
+                + " AND (aggregate_identifier LIKE '%:points' OR aggregate_identifier LIKE '%:coins'"
+                + " OR aggregate_identifier LIKE '%:earnings') ORDER BY global_index",
             (rs, i) ->
                 new Event(
                     rs.getLong("global_index"),
@@ -52,7 +60,7 @@ final class BoardsFromHistory {
                     simpleName(rs.getString("payload_type")),
                     parse(rs.getBytes("payload")),
                     Instant.parse(rs.getString("time_stamp"))),
-            prefix + "user:%:points");
+            prefix + "user:%");
     return new BoardsFromHistory(events);
   }
 
@@ -86,6 +94,9 @@ final class BoardsFromHistory {
    * the lower user id.
    */
   List<Line> board(String board, String period, String periodKey) {
+    if (board.startsWith("gifts-")) {
+      return giftBoard(board, period, periodKey);
+    }
     Set<String> pointsAccounts = new HashSet<>();
     Map<String, long[]> valueAndReached = new HashMap<>();
     for (Event event : events) {
@@ -115,12 +126,44 @@ final class BoardsFromHistory {
         }
         value = Math.addExact(current == null ? 0 : current[0], movement.get("amount").asLong());
       } else {
-        continue; // the gift boards: no coins yet
+        throw new IllegalArgumentException(board);
       }
       if (current == null || current[0] != value) {
         valueAndReached.put(user.group(1), new long[] {value, event.position()});
       }
     }
+    return ranked(valueAndReached);
+  }
+
+  /**
+   * {@code gifts-sent}: the debits of {@code user:*:coins} by a gift's transfers ({@code
+   * engine:gift:…}) in the period, summed; {@code gifts-received}: the credits of {@code
+   * user:*:earnings} by them.
+   */
+  private List<Line> giftBoard(String board, String period, String periodKey) {
+    boolean sent = board.equals("gifts-sent");
+    Pattern account = sent ? USER_COINS : USER_EARNINGS;
+    String type = sent ? "AccountDebited" : "AccountCredited";
+    Map<String, long[]> valueAndReached = new HashMap<>();
+    for (Event event : events) {
+      Matcher user = account.matcher(event.address());
+      if (!event.type().equals(type)
+          || !user.matches()
+          || !keyOf(period, event.at()).equals(periodKey)) {
+        continue;
+      }
+      JsonNode movement = event.payload().get("movement");
+      if (!movement.get("transferId").asText().startsWith("engine:gift:")) {
+        continue;
+      }
+      long[] current = valueAndReached.get(user.group(1));
+      long value = Math.addExact(current == null ? 0 : current[0], movement.get("amount").asLong());
+      valueAndReached.put(user.group(1), new long[] {value, event.position()});
+    }
+    return ranked(valueAndReached);
+  }
+
+  private static List<Line> ranked(Map<String, long[]> valueAndReached) {
     List<Map.Entry<String, long[]>> ranked = new ArrayList<>(valueAndReached.entrySet());
     ranked.sort(
         Comparator.<Map.Entry<String, long[]>>comparingLong(e -> -e.getValue()[0])

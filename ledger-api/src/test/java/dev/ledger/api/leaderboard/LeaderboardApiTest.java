@@ -83,6 +83,69 @@ class LeaderboardApiTest extends ApiTest {
   }
 
   @Test
+  void ranksTheGiftBoardsAsTheEventHistoryDoes() {
+    openAccount("platform:coins:issuance", "COINS", true);
+    for (String user : List.of("amy", "bea", "cal")) {
+      openAccount("user:" + user + ":coins", "COINS", false);
+      Http.Response funded =
+          transfer(
+              "coins-" + user,
+              "platform:coins:issuance",
+              "user:" + user + ":coins",
+              10_000,
+              "COINS");
+      assertThat(funded.status()).as(funded.toString()).isEqualTo(201);
+    }
+    Object[][] gifts = {
+      {"amy", "dan", 100}, // dan receives 70
+      {"bea", "eve", 200}, // eve 140
+      {"cal", "dan", 3}, // no fee: dan 73
+      {"amy", "eve", 100}, // amy has sent 200, as bea has, but later; eve 210
+      {"cal", "amy", 1_000}, // amy receives 700
+    };
+    long position = 0;
+    for (int i = 0; i < gifts.length; i++) {
+      Http.Response sent =
+          api.post(
+              "/v1/gifts",
+              Map.of(
+                  "id",
+                  "g-" + i,
+                  "senderId",
+                  gifts[i][0],
+                  "recipientId",
+                  gifts[i][1],
+                  "coins",
+                  gifts[i][2]));
+      assertThat(sent.status()).as(sent.toString()).isEqualTo(201);
+      position = sent.body().get("position").asLong();
+    }
+
+    // a client's transfer into someone's earnings is no gift and counts for no board
+    Http.Response notAGift =
+        transfer("not-a-gift", "user:cal:coins", "user:eve:earnings", 5_000, "COINS");
+    assertThat(notAGift.status()).as(notAGift.toString()).isEqualTo(201);
+    position = notAGift.body().get("position").asLong();
+
+    BoardsFromHistory history = BoardsFromHistory.read(jdbc, tenant);
+    for (String board : List.of("gifts-sent", "gifts-received")) {
+      for (String period : PERIODS) {
+        JsonNode answer = read(board, "?period=" + period + "&minPosition=" + position);
+        String key = answer.get("periodKey").asText();
+        assertThat(lines(answer))
+            .as("%s %s", board, period)
+            .isEqualTo(history.board(board, period, key))
+            .hasSize(3);
+      }
+    }
+    assertThat(lines(read("gifts-sent", "?minPosition=" + position)))
+        .containsExactly(
+            new Line(1, "cal", 1_003), new Line(2, "bea", 200), new Line(3, "amy", 200));
+    assertThat(lines(read("gifts-received", "?period=week&minPosition=" + position)))
+        .containsExactly(new Line(1, "amy", 700), new Line(2, "eve", 210), new Line(3, "dan", 73));
+  }
+
+  @Test
   void theCurrentMonthAndWeekHoldThisPeriodsBalancesAndAwards() {
     award("a-1", "amy", 300);
     redeem("r-1", "amy", 100);
@@ -278,7 +341,7 @@ class LeaderboardApiTest extends ApiTest {
   }
 
   @Test
-  void theGiftBoardsAnswerEmptyUntilCoinsExist() {
+  void theGiftBoardsAnswerEmptyWhileNobodyHasGivenAGift() {
     long position = scenario();
     for (String board : List.of("gifts-sent", "gifts-received")) {
       for (String period : PERIODS) {

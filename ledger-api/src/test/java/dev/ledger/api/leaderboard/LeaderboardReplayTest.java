@@ -37,6 +37,11 @@ class LeaderboardReplayTest extends ApiTest {
         .as("what the history says")
         .isEqualTo(BoardsFromHistory.read(jdbc, tenant).board("points-balance", "all", "all"))
         .hasSize(4);
+    assertThat(LeaderboardApiTest.lines(before.get("gifts-sent all")))
+        .isEqualTo(BoardsFromHistory.read(jdbc, tenant).board("gifts-sent", "all", "all"))
+        .containsExactly(new Line(1, "kim", 100), new Line(2, "lee", 100));
+    assertThat(LeaderboardApiTest.lines(before.get("gifts-received all")))
+        .containsExactly(new Line(1, "moe", 105), new Line(2, "ned", 35));
 
     PooledStreamingEventProcessor processor =
         processing
@@ -90,12 +95,37 @@ class LeaderboardReplayTest extends ApiTest {
       assertThat(response.status()).as(response.toString()).isEqualTo(201);
       position = response.body().get("position").asLong();
     }
+    // gifts between them, from coins funded by hand
+    openAccount("platform:coins:issuance", "COINS", true);
+    for (String user : List.of("kim", "lee")) {
+      openAccount("user:" + user + ":coins", "COINS", false);
+      Http.Response funded =
+          transfer(
+              "coins-" + user,
+              "platform:coins:issuance",
+              "user:" + user + ":coins",
+              1_000,
+              "COINS");
+      assertThat(funded.status()).as(funded.toString()).isEqualTo(201);
+    }
+    Object[][] gifts = {
+      {"g-1", "kim", "moe", 100}, {"g-2", "lee", "moe", 50}, {"g-3", "lee", "ned", 50}
+    };
+    for (Object[] gift : gifts) {
+      Http.Response response =
+          api.post(
+              "/v1/gifts",
+              Map.of("id", gift[0], "senderId", gift[1], "recipientId", gift[2], "coins", gift[3]));
+      assertThat(response.status()).as(response.toString()).isEqualTo(201);
+      position = response.body().get("position").asLong();
+    }
     return position;
   }
 
   private Map<String, JsonNode> boards(long position) {
     Map<String, JsonNode> boards = new LinkedHashMap<>();
-    for (String board : List.of("points-balance", "points-earned")) {
+    for (String board :
+        List.of("points-balance", "points-earned", "gifts-sent", "gifts-received")) {
       for (String period : List.of("all", "month", "week")) {
         boards.put(board + " " + period, read(board, period, position));
       }

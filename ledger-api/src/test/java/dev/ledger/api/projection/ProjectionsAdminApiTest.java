@@ -62,6 +62,7 @@ class ProjectionsAdminApiTest extends ApiTest {
             "catalog",
             "leaderboards",
             "escrows",
+            "coins",
             "payments");
 
     JsonNode balances = admin.get("/v1/admin/projections/balances").body();

@@ -27,6 +27,7 @@ final class ReplayHistory {
 
   final String investment = UUID.randomUUID().toString();
   final String escrow = UUID.randomUUID().toString();
+  final String coinPurchase = UUID.randomUUID().toString();
 
   private final int port;
   private final Http admin;
@@ -176,6 +177,60 @@ final class ReplayHistory {
                         admin.get("/v1/investments/" + investment).body().path("status").asText())
                     .isEqualTo("ACTIVE"));
     writeEscrow();
+    writeCoins();
+  }
+
+  /** Coins bought through Stripe by ann, and a gift of some of them to ben. */
+  private void writeCoins() {
+    String pi = "pi_" + coinPurchase.replace("-", "").substring(0, 20);
+    Map<String, String> metadata =
+        Map.of(
+            "order_type",
+            "coin_purchase",
+            "reference_id",
+            coinPurchase,
+            "tenant",
+            "default",
+            "coin_purchase_id",
+            coinPurchase);
+    FakeStripe.onCreate(
+        coinPurchase,
+        FakeStripe.paymentIntent(pi, "requires_payment_method", 999, 0, "usd", metadata));
+    ok(
+        admin.post(
+            "/v1/coins/purchases",
+            Map.of(
+                "id",
+                coinPurchase,
+                "userId",
+                "ann",
+                "coins",
+                100,
+                "priceMinor",
+                999,
+                "currency",
+                "USD")));
+    webhook(
+        FakeStripe.event(
+            "evt_coins_" + pi,
+            "payment_intent.succeeded",
+            FakeStripe.paymentIntent(pi, "succeeded", 999, 999, "usd", metadata),
+            null));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        admin
+                            .get("/v1/coins/purchases/" + coinPurchase)
+                            .body()
+                            .path("status")
+                            .asText())
+                    .isEqualTo("CONFIRMED"));
+    ok(
+        admin.post(
+            "/v1/gifts",
+            Map.of("id", "gift-1", "senderId", "ann", "recipientId", "ben", "coins", 10)));
   }
 
   /** An escrow held, captured and paid out, and a failed payout of its payee. */
@@ -267,6 +322,8 @@ final class ReplayHistory {
             "/v1/transfers/p-1",
             "/v1/investments/" + investment,
             "/v1/escrows/" + escrow,
+            "/v1/coins/purchases/" + coinPurchase,
+            "/v1/gifts/gift-1",
             "/v1/products/" + SKU,
             "/v1/leaderboards/points-balance",
             "/v1/reconciliation/payments")) {

@@ -29,6 +29,11 @@ public class PaymentCommandHandler {
     payment(command.paymentIntentId(), command.order()).execute(p -> p.record(command));
   }
 
+  @CommandHandler
+  public void handle(PaymentCommands.RecordChargeDisputed command) throws Exception {
+    payment(command.paymentIntentId(), command.order()).execute(p -> p.record(command));
+  }
+
   private Aggregate<StripePayment> payment(String paymentIntentId, PaymentOrder order)
       throws Exception {
     var existing = Aggregates.find(payments, StripePayment.aggregateId(paymentIntentId));

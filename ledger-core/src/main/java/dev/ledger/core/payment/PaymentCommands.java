@@ -42,4 +42,22 @@ public final class PaymentCommands {
       String currency,
       String stripeEventId,
       Instant occurredAt) {}
+
+  /**
+   * A charge of the PaymentIntent is disputed ({@code charge.dispute.created}). Each dispute is
+   * recorded once, however often it is reported.
+   *
+   * @param disputeId Stripe's dispute ({@code dp_…})
+   * @param amount the disputed amount, in minor units
+   */
+  public record RecordChargeDisputed(
+      String paymentIntentId,
+      PaymentOrder order,
+      String chargeId,
+      String disputeId,
+      long amount,
+      String currency,
+      String reason,
+      String stripeEventId,
+      Instant occurredAt) {}
 }

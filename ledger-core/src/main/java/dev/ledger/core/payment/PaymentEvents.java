@@ -10,7 +10,12 @@ public final class PaymentEvents {
   private PaymentEvents() {}
 
   public sealed interface PaymentEvent
-      permits PaymentAuthorized, PaymentSucceeded, PaymentFailed, PaymentCanceled, PaymentRefunded {
+      permits PaymentAuthorized,
+          PaymentSucceeded,
+          PaymentFailed,
+          PaymentCanceled,
+          PaymentRefunded,
+          PaymentDisputed {
     String paymentIntentId();
 
     PaymentOrder order();
@@ -61,6 +66,21 @@ public final class PaymentEvents {
       long refundedTotal,
       long refundedNow,
       String currency,
+      String stripeEventId)
+      implements PaymentEvent {}
+
+  /**
+   * A charge of the payment was disputed: Stripe has taken {@code amount} back from the platform
+   * until the dispute is decided. Recorded once per dispute.
+   */
+  public record PaymentDisputed(
+      String paymentIntentId,
+      PaymentOrder order,
+      String chargeId,
+      String disputeId,
+      long amount,
+      String currency,
+      String reason,
       String stripeEventId)
       implements PaymentEvent {}
 }

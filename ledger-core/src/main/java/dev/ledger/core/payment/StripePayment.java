@@ -26,6 +26,7 @@ public class StripePayment {
   private PaymentOrder order;
   private PaymentStatus status;
   private long refundedTotal;
+  private java.util.Set<String> disputeIds = new java.util.HashSet<>();
 
   protected StripePayment() {
     // for Axon
@@ -100,6 +101,23 @@ public class StripePayment {
             report.stripeEventId()));
   }
 
+  /** Records a dispute the first time it is reported; a repeat records nothing. */
+  void record(PaymentCommands.RecordChargeDisputed report) {
+    if (disputeIds.contains(report.disputeId())) {
+      return;
+    }
+    apply(
+        new PaymentEvents.PaymentDisputed(
+            paymentIntentId,
+            order,
+            report.chargeId(),
+            report.disputeId(),
+            report.amount(),
+            report.currency(),
+            report.reason(),
+            report.stripeEventId()));
+  }
+
   PaymentStatus status() {
     return status;
   }
@@ -132,6 +150,12 @@ public class StripePayment {
   void on(PaymentRefunded event) {
     init(event);
     refundedTotal = event.refundedTotal();
+  }
+
+  @EventSourcingHandler
+  void on(PaymentEvents.PaymentDisputed event) {
+    init(event);
+    disputeIds.add(event.disputeId());
   }
 
   private void init(PaymentEvents.PaymentEvent event) {

@@ -132,6 +132,14 @@ public final class Postings {
         () -> Account.open(new OpenAccount(id, asset, allowNegative, Map.of()), clock));
   }
 
+  /**
+   * The account, if it exists. Loading it takes its lock for the rest of the unit of work: a
+   * command that touches several accounts loads them all first, in sorted id order.
+   */
+  public java.util.Optional<Aggregate<Account>> find(AccountId id) {
+    return Aggregates.find(accounts, id.toString());
+  }
+
   /** The available balance of an account (it must exist). */
   public long available(AccountId id) {
     return loadSorted(List.of(id)).get(id).invoke(a -> a.balance().available());

@@ -229,6 +229,40 @@ class StripePaymentTest {
         .expectEvents(succeeded("evt_1"));
   }
 
+  // ---- disputes --------------------------------------------------------------------------------
+
+  @Test
+  void recordsADispute() {
+    fixture
+        .given(succeeded("evt_1"))
+        .when(disputedBy("dp_1", "evt_d1"))
+        .expectEvents(dispute("dp_1", "evt_d1"));
+  }
+
+  @Test
+  void recordsTheSameDisputeOnceHoweverOftenItIsReported() {
+    fixture
+        .given(succeeded("evt_1"), dispute("dp_1", "evt_d1"))
+        .when(disputedBy("dp_1", "evt_d2"))
+        .expectNoEvents();
+  }
+
+  @Test
+  void recordsAnotherDisputeOfThePayment() {
+    fixture
+        .given(succeeded("evt_1"), dispute("dp_1", "evt_d1"))
+        .when(disputedBy("dp_2", "evt_d2"))
+        .expectEvents(dispute("dp_2", "evt_d2"));
+  }
+
+  @Test
+  void recordsADisputeReportedBeforeTheSuccess() {
+    fixture
+        .givenNoPriorActivity()
+        .when(disputedBy("dp_1", "evt_d1"))
+        .expectEvents(dispute("dp_1", "evt_d1"));
+  }
+
   /**
    * A first report the domain does not act on creates a money object with no events, which {@code
    * AggregateTestFixture} reports as a state it cannot rebuild; Axon's real event-sourcing
@@ -269,6 +303,16 @@ class StripePaymentTest {
 
   private static RecordChargeRefunded refunded(long total, String stripeEventId) {
     return new RecordChargeRefunded(PI, ORDER, "ch_1", total, "usd", stripeEventId, AT);
+  }
+
+  private static PaymentCommands.RecordChargeDisputed disputedBy(String disputeId, String eventId) {
+    return new PaymentCommands.RecordChargeDisputed(
+        PI, ORDER, "ch_1", disputeId, 1000, "usd", "fraudulent", eventId, AT);
+  }
+
+  private static PaymentEvents.PaymentDisputed dispute(String disputeId, String eventId) {
+    return new PaymentEvents.PaymentDisputed(
+        PI, ORDER, "ch_1", disputeId, 1000, "usd", "fraudulent", eventId);
   }
 
   /** An event stored in the stream of the given aggregate. */

@@ -12,9 +12,15 @@ public enum Board {
   POINTS_BALANCE("points-balance"),
   /** The points awarded to a user (credits with code {@code points_award}), summed per period. */
   POINTS_EARNED("points-earned"),
-  /** Coins a user gave away as gifts. Empty until coins and gifts exist. */
+  /**
+   * Coins a user gave away as gifts, summed per period: every coin that left {@code
+   * user:{userId}:coins} by a gift, the platform's fee included.
+   */
   GIFTS_SENT("gifts-sent"),
-  /** Coins a user received as gifts. Empty until coins and gifts exist. */
+  /**
+   * Coins a user received from gifts, summed per period: what reached {@code
+   * user:{userId}:earnings}, after the platform's fee.
+   */
   GIFTS_RECEIVED("gifts-received");
 
   private final String slug;

@@ -5,6 +5,7 @@ import dev.ledger.core.account.AccountEvents.AccountDebited;
 import dev.ledger.core.account.AccountEvents.AccountOpened;
 import dev.ledger.core.points.Points;
 import dev.ledger.core.shared.AccountId;
+import dev.ledger.core.shared.ResourceId;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Optional;
@@ -18,8 +19,8 @@ import org.axonframework.eventhandling.TrackingToken;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The points leaderboards, for {@code GET /v1/leaderboards/{board}}. Each board is kept for all
- * time, per calendar month and per ISO week (UTC, by the event's timestamp):
+ * The leaderboards, for {@code GET /v1/leaderboards/{board}}. Each board is kept for all time, per
+ * calendar month and per ISO week (UTC, by the event's timestamp):
  *
  * <ul>
  *   <li>{@code points-balance}: the posted balance of {@code user:{userId}:points} (asset POINTS)
@@ -28,7 +29,16 @@ import org.springframework.jdbc.core.JdbcTemplate;
  *   <li>{@code points-earned}: the sum of the credits to that account with code {@code
  *       points_award} in the period. Reversals and redemptions do not reduce it. It stops at 2^63-1
  *       rather than overflow.
+ *   <li>{@code gifts-sent}: the sum of the debits of {@code user:{userId}:coins} by a gift's
+ *       transfers (ids {@code engine:gift:…}, which only the engine can use) in the period: the
+ *       coins the user gave, fee included.
+ *   <li>{@code gifts-received}: the sum of the credits of {@code user:{userId}:earnings} by a
+ *       gift's transfer in the period: the coins the user received, after the fee.
  * </ul>
+ *
+ * <p>The gift boards follow the accounts rather than the gifts so that every row is changed by the
+ * events of one account only, as the points boards are: a row is then never written from two
+ * segments at once, and {@code last_position} guards it exactly.
  *
  * <p>Each row keeps the position of the event that set its value: of two equal values, the one
  * reached first ranks higher, then the lower user id. Everything here is a function of the events
@@ -41,6 +51,16 @@ public class LeaderboardProjection {
 
   private static final Pattern USER_POINTS_ACCOUNT =
       Pattern.compile("user:([a-zA-Z0-9_-]{1,64}):points");
+  private static final Pattern USER_COINS_ACCOUNT =
+      Pattern.compile("user:([a-zA-Z0-9_-]{1,64}):coins");
+  private static final Pattern USER_EARNINGS_ACCOUNT =
+      Pattern.compile("user:([a-zA-Z0-9_-]{1,64}):earnings");
+
+  /**
+   * The transfers of gifts ({@code GiftCommandHandler}): ids that start with the engine's prefix,
+   * which no client may use, so a client's own transfer never counts as a gift.
+   */
+  private static final String GIFT_TRANSFER_PREFIX = ResourceId.engine("gift", "");
 
   private static final Period[] PERIODS = Period.values();
   private static final String ROW = "(?, ?, ?, ?, ?, ?, ?)";
@@ -70,6 +90,19 @@ public class LeaderboardProjection {
 
   @EventHandler
   void on(AccountCredited event, TrackingToken token, @Timestamp Instant at) {
+    if (isGift(event.movement().transferId())) {
+      match(USER_EARNINGS_ACCOUNT, event.accountId().address())
+          .ifPresent(
+              recipient ->
+                  addUp(
+                      event.accountId().tenant().value(),
+                      Board.GIFTS_RECEIVED,
+                      recipient,
+                      event.movement().amount(),
+                      position(token),
+                      at));
+      return;
+    }
     Optional<String> user = followedUser(event.accountId());
     if (user.isEmpty()) {
       return;
@@ -84,6 +117,19 @@ public class LeaderboardProjection {
 
   @EventHandler
   void on(AccountDebited event, TrackingToken token, @Timestamp Instant at) {
+    if (isGift(event.movement().transferId())) {
+      match(USER_COINS_ACCOUNT, event.accountId().address())
+          .ifPresent(
+              sender ->
+                  addUp(
+                      event.accountId().tenant().value(),
+                      Board.GIFTS_SENT,
+                      sender,
+                      event.movement().amount(),
+                      position(token),
+                      at));
+      return;
+    }
     Optional<String> user = followedUser(event.accountId());
     if (user.isEmpty()) {
       return;
@@ -112,7 +158,20 @@ public class LeaderboardProjection {
    * account's credits posted, which the account itself keeps from overflowing.
    */
   private void addEarned(String tenant, String user, long amount, long position, Instant at) {
-    upsert(tenant, Board.POINTS_EARNED, user, amount, position, at, "e.value + EXCLUDED.value");
+    addUp(tenant, Board.POINTS_EARNED, user, amount, position, at);
+  }
+
+  /**
+   * Adds to a board that sums movements of one account. The sum cannot pass 2^63-1: it is at most
+   * the account's debits or credits posted, which the account keeps from overflowing.
+   */
+  private void addUp(
+      String tenant, Board board, String user, long amount, long position, Instant at) {
+    upsert(tenant, board, user, amount, position, at, "e.value + EXCLUDED.value");
+  }
+
+  private static boolean isGift(String transferId) {
+    return transferId.startsWith(GIFT_TRANSFER_PREFIX);
   }
 
   /**
@@ -170,7 +229,11 @@ public class LeaderboardProjection {
   }
 
   private static Optional<String> userOf(String address) {
-    Matcher matcher = USER_POINTS_ACCOUNT.matcher(address);
+    return match(USER_POINTS_ACCOUNT, address);
+  }
+
+  private static Optional<String> match(Pattern account, String address) {
+    Matcher matcher = account.matcher(address);
     return matcher.matches() ? Optional.of(matcher.group(1)) : Optional.empty();
   }
 
