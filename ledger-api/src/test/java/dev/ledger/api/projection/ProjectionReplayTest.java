@@ -296,7 +296,8 @@ class ProjectionReplayTest {
                   read(
                       "/v1/leaderboards/points-earned",
                       body -> body.get("entries").get(0).get("userId").asText().equals("cal"));
-                  read("/v1/reconciliation/payments", body -> body.get("data").size() == 1);
+                  // the investment, the escrow and the coin purchase
+                  read("/v1/reconciliation/payments", body -> body.get("data").size() == 3);
                 }
               });
       thread.start();
