@@ -96,12 +96,17 @@ class BackupRestoreTest {
       assertThat(posted.status()).as(posted.toString()).isEqualTo(200);
       long next = transfer(api, "after-restore", "user:alice", "user:bob", 1, false);
       assertThat(next).isGreaterThan(position);
-      assertThat(
-              api.get("/v1/accounts/user:bob?minPosition=" + next)
-                  .body()
-                  .at("/balance/posted")
-                  .asLong())
-          .isEqualTo(balances.get("user:bob") - 40 + 1);
+      // the restored claims and heartbeat of the engine that took the dump time out first
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(60))
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          api.get("/v1/accounts/user:bob?minPosition=" + next)
+                              .body()
+                              .at("/balance/posted")
+                              .asLong())
+                      .isEqualTo(balances.get("user:bob") - 40 + 1));
     }
   }
 
