@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code GET /v1/reconciliation/payments} for escrows and coin purchases: an escrow's payment
  * matches while the escrow holds it, and once captured it matches the escrow's capture transfer
- * (before and after Stripe reports it succeeded); a coin purchase's payment matches its coin
- * credit.
+ * (before and after Stripe reports it succeeded), and a partial refund matches the escrow's refund
+ * transfer; a coin purchase's payment matches its coin credit.
  */
 class EscrowAndCoinReconciliationApiTest extends StripeApiTest {
   private static final String PAYEE = "acct_1Payee";
@@ -97,6 +97,27 @@ class EscrowAndCoinReconciliationApiTest extends StripeApiTest {
     assertThat(succeeded.get("ledgerTransferId").asText()).isEqualTo(captureTransfer);
     assertThat(succeeded.get("ledgerAmount").asLong()).isEqualTo(10_000);
     assertThat(succeeded.get("webhookEventId").asText()).isEqualTo("evt_succ_" + id);
+
+    // a partial refund after completion: the escrow records it, the platform pays it
+    String charge = "ch_" + pi.substring(3);
+    FakeStripe.onRetrieve(
+        pi, FakeStripe.manualPaymentIntent(pi, "succeeded", 10_000, 10_000, metadata(id)));
+    deliver(
+        FakeStripe.event(
+            "evt_refund_" + id,
+            "charge.refunded",
+            """
+            {"id":"%s","object":"charge","amount":10000,"amount_refunded":3000,"currency":"usd","refunded":false,"payment_intent":"%s","metadata":{}}"""
+                .formatted(charge, pi),
+            null));
+    JsonNode refund = awaitMovement("refund", charge, "MATCHED");
+    assertThat(refund.get("stripeAmount").asLong()).isEqualTo(3_000);
+    assertThat(refund.get("domainAmount").asLong())
+        .as("the escrow's refunded total")
+        .isEqualTo(3_000);
+    assertThat(refund.get("ledgerTransferId").asText())
+        .isEqualTo(EscrowCommandHandler.transferId(EscrowId.of(tenant, id), "refund-3000").id());
+    assertThat(refund.get("ledgerAmount").asLong()).isEqualTo(3_000);
   }
 
   @Test
@@ -203,6 +224,17 @@ class EscrowAndCoinReconciliationApiTest extends StripeApiTest {
   }
 
   private JsonNode awaitPayment(String pi, Consumer<JsonNode> expected) {
+    return awaitMovement("payment", pi, expected);
+  }
+
+  private JsonNode awaitMovement(String movement, String objectId, String status) {
+    return awaitMovement(
+        movement,
+        objectId,
+        row -> assertThat(row.get("status").asText()).as(row.toString()).isEqualTo(status));
+  }
+
+  private JsonNode awaitMovement(String movement, String objectId, Consumer<JsonNode> expected) {
     JsonNode[] found = new JsonNode[1];
     await()
         .atMost(Duration.ofSeconds(30))
@@ -212,11 +244,11 @@ class EscrowAndCoinReconciliationApiTest extends StripeApiTest {
                   rows().stream()
                       .filter(
                           r ->
-                              r.get("movement").asText().equals("payment")
-                                  && r.get("stripeObjectId").asText().equals(pi))
+                              r.get("movement").asText().equals(movement)
+                                  && r.get("stripeObjectId").asText().equals(objectId))
                       .findFirst()
                       .orElse(null);
-              assertThat(row).as("payment " + pi).isNotNull();
+              assertThat(row).as(movement + " " + objectId).isNotNull();
               expected.accept(row);
               found[0] = row;
             });
