@@ -8,6 +8,28 @@ import dev.ledger.core.checkout.CheckoutEvents.OrderPlaced;
 import dev.ledger.core.checkout.CheckoutEvents.OrderRefunded;
 import dev.ledger.core.checkout.CheckoutEvents.PaymentIntentAttached;
 import dev.ledger.core.checkout.OrderId;
+import dev.ledger.core.coins.CoinPurchaseEvents.CoinPurchaseChargedBack;
+import dev.ledger.core.coins.CoinPurchaseEvents.CoinPurchaseConfirmed;
+import dev.ledger.core.coins.CoinPurchaseEvents.CoinPurchaseCreated;
+import dev.ledger.core.coins.CoinPurchaseEvents.CoinPurchaseCreditRefused;
+import dev.ledger.core.coins.CoinPurchaseEvents.CoinPurchaseExpired;
+import dev.ledger.core.coins.CoinPurchaseEvents.CoinPurchaseFailed;
+import dev.ledger.core.coins.CoinPurchaseEvents.CoinPurchasePaymentMismatched;
+import dev.ledger.core.coins.CoinPurchaseEvents.CoinPurchaseRefunded;
+import dev.ledger.core.coins.CoinPurchaseId;
+import dev.ledger.core.escrow.EscrowEvents.EscrowCanceled;
+import dev.ledger.core.escrow.EscrowEvents.EscrowCaptureRequested;
+import dev.ledger.core.escrow.EscrowEvents.EscrowCaptured;
+import dev.ledger.core.escrow.EscrowEvents.EscrowCompleted;
+import dev.ledger.core.escrow.EscrowEvents.EscrowCreated;
+import dev.ledger.core.escrow.EscrowEvents.EscrowHeld;
+import dev.ledger.core.escrow.EscrowEvents.EscrowRefunded;
+import dev.ledger.core.escrow.EscrowEvents.EscrowReleaseRequested;
+import dev.ledger.core.escrow.EscrowEvents.EscrowRetryRequested;
+import dev.ledger.core.escrow.EscrowEvents.EscrowSentToManualReview;
+import dev.ledger.core.escrow.EscrowEvents.EscrowTransferFailed;
+import dev.ledger.core.escrow.EscrowId;
+import dev.ledger.core.escrow.EscrowStep;
 import dev.ledger.core.investment.InvestmentEvents.InvestmentActivated;
 import dev.ledger.core.investment.InvestmentEvents.InvestmentCreated;
 import dev.ledger.core.investment.InvestmentEvents.InvestmentExpired;
@@ -33,9 +55,20 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * The facts payments reconciliation compares: what Stripe reported about each PaymentIntent ({@code
  * stripe_payment}, from the {@code StripePayment} events) and what the domain recorded about the
- * investment or card order it pays for ({@code payment_resource}, from their events: the amount it
- * expects, its status, the amount it took as paid, the transfers of its points award and reversal).
- * {@code v_reconciliation_payments} joins them with the ledger's transfers and the webhook inbox.
+ * investment, card order, escrow or coin purchase it pays for ({@code payment_resource}, from their
+ * events: the amount it expects, its status, the amount it took as paid, the transfers of its
+ * points award and reversal). {@code v_reconciliation_payments} joins them with the ledger's
+ * transfers and the webhook inbox.
+ *
+ * <p>Escrows and coin purchases reuse the generic columns: {@code status} is the domain status name
+ * ({@code EscrowStatus}, {@code CoinPurchaseStatus}); {@code amount_received} what the escrow
+ * captured or the purchase received; {@code mismatch} a coin payment of another amount or currency,
+ * or whose coins could not be credited. The "award" columns name the ledger transfer the payment
+ * must have made: an escrow's capture transfer ({@code award_transfer_id}) with the amount captured
+ * ({@code points_awarded}, in minor units of money), a purchase's coin credit with the coins
+ * credited. The "reversal" columns name the transfer of the latest refund: an escrow's refund
+ * transfer with the amount it refunded then, a purchase's clawback with the coins taken out of the
+ * user's account.
  *
  * <p>Every value comes from the events and their timestamps, so a replay rebuilds identical rows. A
  * row's {@code last_position} makes an event applied again change nothing; the events of one
@@ -47,6 +80,8 @@ public class PaymentReconciliationProjection {
 
   static final String INVESTMENT = "investment";
   static final String ORDER = "order";
+  static final String ESCROW = "escrow";
+  static final String COIN_PURCHASE = "coin_purchase";
 
   private final JdbcTemplate jdbc;
 
@@ -261,6 +296,185 @@ public class PaymentReconciliationProjection {
         event.refundedTotal());
   }
 
+  @EventHandler
+  void on(EscrowCreated event, TrackingToken token) {
+    jdbc.update(
+        """
+        INSERT INTO payment_resource (tenant_id, kind, resource_id, reference_id, payment_intent_id, expected_amount,
+                                      currency, status, updated_at, last_position)
+        VALUES (?, ?, ?, ?, ?, ?, ?, 'AWAITING_AUTHORIZATION', ?, ?) ON CONFLICT DO NOTHING""",
+        event.escrowId().tenant().value(),
+        ESCROW,
+        event.escrowId().id(),
+        reference(event.referenceId()),
+        event.paymentIntentId(),
+        event.amount(),
+        upper(event.currency()),
+        Timestamp.from(event.at()),
+        position(token));
+  }
+
+  @EventHandler
+  void on(EscrowHeld event, TrackingToken token) {
+    escrow(event.escrowId(), "status = 'HELD'", event.at(), token);
+  }
+
+  @EventHandler
+  void on(EscrowCaptureRequested event, TrackingToken token) {
+    escrow(event.escrowId(), "status = 'CAPTURING'", event.at(), token);
+  }
+
+  /** The capture transfer is the ledger's trace of the payment, as an award is an investment's. */
+  @EventHandler
+  void on(EscrowCaptured event, TrackingToken token) {
+    escrow(
+        event.escrowId(),
+        "status = 'CAPTURED', amount_received = ?, points_awarded = ?, award_transfer_id = ?",
+        event.at(),
+        token,
+        event.amountCaptured(),
+        event.amountCaptured(),
+        event.ledgerTransferId());
+  }
+
+  @EventHandler
+  void on(EscrowTransferFailed event, TrackingToken token) {
+    escrow(event.escrowId(), "status = 'TRANSFER_FAILED'", event.at(), token);
+  }
+
+  @EventHandler
+  void on(EscrowSentToManualReview event, TrackingToken token) {
+    escrow(event.escrowId(), "status = 'MANUAL_REVIEW'", event.at(), token);
+  }
+
+  @EventHandler
+  void on(EscrowRetryRequested event, TrackingToken token) {
+    escrow(
+        event.escrowId(),
+        event.step() == EscrowStep.CAPTURE ? "status = 'CAPTURING'" : "status = 'CAPTURED'",
+        event.at(),
+        token);
+  }
+
+  @EventHandler
+  void on(EscrowCompleted event, TrackingToken token) {
+    escrow(event.escrowId(), "status = 'COMPLETED'", event.at(), token);
+  }
+
+  @EventHandler
+  void on(EscrowReleaseRequested event, TrackingToken token) {
+    escrow(event.escrowId(), "status = 'RELEASING'", event.at(), token);
+  }
+
+  @EventHandler
+  void on(EscrowCanceled event, TrackingToken token) {
+    escrow(event.escrowId(), "status = 'CANCELED'", event.at(), token);
+  }
+
+  /**
+   * As the aggregate: a full refund ends the escrow; a partial one before the transfer sends it to
+   * manual review; after completion it is only recorded.
+   */
+  @EventHandler
+  void on(EscrowRefunded event, TrackingToken token) {
+    escrow(
+        event.escrowId(),
+        "status = CASE WHEN ? THEN 'REFUNDED' WHEN ? THEN 'MANUAL_REVIEW' ELSE status END,"
+            + " refunded_total = ?, points_reversed = ?, reversal_transfer_id = ?",
+        event.at(),
+        token,
+        event.fullyRefunded(),
+        event.fromEscrow(),
+        event.refundedTotal(),
+        event.refundedNow(),
+        event.ledgerTransferId());
+  }
+
+  @EventHandler
+  void on(CoinPurchaseCreated event, TrackingToken token) {
+    jdbc.update(
+        """
+        INSERT INTO payment_resource (tenant_id, kind, resource_id, reference_id, payment_intent_id, expected_amount,
+                                      currency, status, updated_at, last_position)
+        VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?) ON CONFLICT DO NOTHING""",
+        event.purchaseId().tenant().value(),
+        COIN_PURCHASE,
+        event.purchaseId().id(),
+        reference(event.referenceId()),
+        event.paymentIntentId(),
+        event.priceMinor(),
+        upper(event.currency()),
+        Timestamp.from(event.createdAt()),
+        position(token));
+  }
+
+  /**
+   * The coin credit is the ledger's trace of the payment (none when every coin settled a
+   * shortfall).
+   */
+  @EventHandler
+  void on(CoinPurchaseConfirmed event, TrackingToken token) {
+    coinPurchase(
+        event.purchaseId(),
+        "status = 'CONFIRMED', amount_received = ?, points_awarded = ?, award_transfer_id = ?",
+        event.confirmedAt(),
+        token,
+        event.amountReceived(),
+        event.coinsCredited(),
+        event.creditTransferId());
+  }
+
+  @EventHandler
+  void on(CoinPurchasePaymentMismatched event, TrackingToken token) {
+    coinPurchase(
+        event.purchaseId(),
+        "status = 'FAILED', mismatch = true, amount_received = ?, received_currency = ?",
+        event.at(),
+        token,
+        event.receivedAmount(),
+        upper(event.receivedCurrency()));
+  }
+
+  @EventHandler
+  void on(CoinPurchaseCreditRefused event, TrackingToken token) {
+    coinPurchase(
+        event.purchaseId(),
+        "status = 'FAILED', mismatch = true, amount_received = ?",
+        event.at(),
+        token,
+        event.amountReceived());
+  }
+
+  @EventHandler
+  void on(CoinPurchaseFailed event, TrackingToken token) {
+    coinPurchase(event.purchaseId(), "status = 'FAILED'", event.failedAt(), token);
+  }
+
+  @EventHandler
+  void on(CoinPurchaseExpired event, TrackingToken token) {
+    coinPurchase(event.purchaseId(), "status = 'EXPIRED'", event.expiredAt(), token);
+  }
+
+  @EventHandler
+  void on(CoinPurchaseRefunded event, TrackingToken token) {
+    coinPurchase(
+        event.purchaseId(),
+        "status = CASE WHEN ? THEN 'REFUNDED' ELSE status END, refunded_total = ?,"
+            + " points_reversed = ?, reversal_transfer_id = ?",
+        event.refundedAt(),
+        token,
+        event.fullyRefunded(),
+        event.refundedTotal(),
+        event.coinsFromAccount(),
+        event.clawbackTransferId());
+  }
+
+  /** A dispute is no refund at Stripe: the purchase's refund columns stay as they are. */
+  @EventHandler
+  void on(CoinPurchaseChargedBack event, TrackingToken token) {
+    coinPurchase(event.purchaseId(), "status = 'CHARGEBACK'", event.chargedBackAt(), token);
+  }
+
   @ResetHandler
   void reset() {
     jdbc.update("DELETE FROM stripe_payment");
@@ -314,6 +528,16 @@ public class PaymentReconciliationProjection {
   private void order(
       OrderId id, String assignments, Instant at, TrackingToken token, Object... values) {
     update(id.tenant().value(), ORDER, id.id(), assignments, at, token, values);
+  }
+
+  private void escrow(
+      EscrowId id, String assignments, Instant at, TrackingToken token, Object... values) {
+    update(id.tenant().value(), ESCROW, id.id(), assignments, at, token, values);
+  }
+
+  private void coinPurchase(
+      CoinPurchaseId id, String assignments, Instant at, TrackingToken token, Object... values) {
+    update(id.tenant().value(), COIN_PURCHASE, id.id(), assignments, at, token, values);
   }
 
   /** {@code assignments} is one of the constants above, never input. */
