@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
+import org.axonframework.common.caching.NoCache;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.common.transaction.TransactionManager;
@@ -44,6 +45,7 @@ import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
 import org.axonframework.eventsourcing.AggregateSnapshotter;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.GenericAggregateFactory;
+import org.axonframework.eventsourcing.NoSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.Snapshotter;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
@@ -295,12 +297,31 @@ public class AxonConfig {
   ConfigurerModule ledgerDomainModule(Clock clock, LedgerProperties properties) {
     int snapshotThreshold = properties.commands().snapshotThreshold();
     return configurer -> {
+      // accounts are loaded by every movement: kept in memory, checked against the store on use
+      int cacheSize = properties.commands().aggregateCacheSize();
       configurer.configureAggregate(
           AggregateConfigurer.defaultConfiguration(Account.class)
-              .configureSnapshotTrigger(
+              .configureRepository(
                   c ->
-                      new EventCountSnapshotTriggerDefinition(c.snapshotter(), snapshotThreshold)));
-      configurer.configureAggregate(AggregateConfigurer.defaultConfiguration(Transfer.class));
+                      CheckedCachingRepository.create(
+                          Account.class,
+                          c,
+                          cacheSize == 0
+                              ? NoCache.INSTANCE
+                              : new CheckedCachingRepository.Bounded(cacheSize),
+                          new EventCountSnapshotTriggerDefinition(
+                              c.snapshotter(), snapshotThreshold))));
+      // a transfer is looked up by every movement, almost always to learn that it is new: one
+      // query answers that; transfers are not kept in memory (each is touched about once)
+      configurer.configureAggregate(
+          AggregateConfigurer.defaultConfiguration(Transfer.class)
+              .configureRepository(
+                  c ->
+                      CheckedCachingRepository.create(
+                          Transfer.class,
+                          c,
+                          NoCache.INSTANCE,
+                          NoSnapshotTriggerDefinition.INSTANCE)));
       configurer.configureAggregate(AggregateConfigurer.defaultConfiguration(JournalEntry.class));
       configurer.configureAggregate(AggregateConfigurer.defaultConfiguration(StripePayment.class));
       configurer.configureAggregate(AggregateConfigurer.defaultConfiguration(Investment.class));
