@@ -39,6 +39,7 @@ public final class Bench {
   private final List<Checks.Check> checks = new ArrayList<>();
   private final Report.Memory[] memory = new Report.Memory[2];
   private PhaseResult halfPeak;
+  private EngineProcess loadEngine;
   private Replay.Result replay;
   private String jdbcUrl;
 
@@ -88,6 +89,7 @@ public final class Bench {
               "load")) {
         jdbcUrl =
             options.dbUrl() != null ? options.dbUrl() : EngineProcess.embeddedJdbcUrl(dataDir);
+        loadEngine = engine;
         EngineClient client = new EngineClient(engine.port(), apiKey);
         load = new EngineLoad(client, run, options.accounts());
         log("engine up (pid " + engine.pid() + "); opening " + options.accounts() + " accounts");
@@ -193,6 +195,7 @@ public final class Bench {
       throws Exception {
     log("engine, single transfers, " + shape.title);
     Tally tally = tally();
+    double cpu = loadEngine.cpuSeconds();
     Phase.Timing timing;
     Histogram lag;
     try (EngineLoad.LagProbe probe =
@@ -209,13 +212,14 @@ public final class Bench {
       lag = probe.lagMillis();
     }
     long applied = load.awaitApplied(tally.maxPosition());
-    return engineResult(shape, false, tally, timing, applied, lag);
+    return engineResult(shape, false, tally, timing, applied, lag, cpu);
   }
 
   private PhaseResult engineHalfPeak(EngineClient client, EngineLoad load, double rate)
       throws Exception {
     log(String.format("engine, single transfers, uniform at half of peak (%.0f/s)", rate));
     Tally tally = tally();
+    double cpu = loadEngine.cpuSeconds();
     Phase.Timing timing =
         Phase.run(
             options.clients(),
@@ -225,13 +229,14 @@ public final class Bench {
             load.single(Shape.UNIFORM, "half"),
             tally);
     long applied = load.awaitApplied(tally.maxPosition());
-    return engineResult(Shape.UNIFORM, false, tally, timing, applied, null);
+    return engineResult(Shape.UNIFORM, false, tally, timing, applied, null, cpu);
   }
 
   private PhaseResult engineBatch(EngineClient client, EngineLoad load, Shape shape)
       throws Exception {
     log("engine, batches of " + options.batchSize() + ", " + shape.title);
     Tally tally = tally();
+    double cpu = loadEngine.cpuSeconds();
     Phase.Timing timing;
     Histogram lag;
     try (EngineLoad.LagProbe probe =
@@ -248,11 +253,18 @@ public final class Bench {
       lag = probe.lagMillis();
     }
     long applied = load.awaitApplied(tally.maxPosition());
-    return engineResult(shape, true, tally, timing, applied, lag);
+    return engineResult(shape, true, tally, timing, applied, lag, cpu);
   }
 
   private PhaseResult engineResult(
-      Shape shape, boolean batch, Tally tally, Phase.Timing timing, long applied, Histogram lag) {
+      Shape shape,
+      boolean batch,
+      Tally tally,
+      Phase.Timing timing,
+      long applied,
+      Histogram lag,
+      double cpuAtStart) {
+    double cpuNow = loadEngine.cpuSeconds();
     PhaseResult result =
         new PhaseResult(
             "engine",
@@ -265,14 +277,16 @@ public final class Bench {
             tally.latency(),
             tally.errors(),
             tally.ambiguous(),
-            lag);
+            lag,
+            cpuAtStart < 0 || cpuNow < 0 ? -1 : cpuNow - cpuAtStart);
     log(
         String.format(
-            "  %.0f accepted/s, %.0f applied/s, p99 %.1f ms, %d errors",
+            "  %.0f accepted/s, %.0f applied/s, p99 %.1f ms, %d errors, engine CPU %.2f ms/transfer",
             result.acceptedPerSecond(),
             result.appliedPerSecond(),
             result.latencyMillis(99),
-            result.errorCount()));
+            result.errorCount(),
+            result.cpuMillisPerTransfer()));
     return result;
   }
 
@@ -303,7 +317,8 @@ public final class Bench {
             tally.latency(),
             tally.errors(),
             tally.ambiguous(),
-            null);
+            null,
+            -1);
     log(
         String.format(
             "  %.0f/s, p99 %.1f ms, %d errors",

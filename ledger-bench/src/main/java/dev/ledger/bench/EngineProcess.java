@@ -137,6 +137,25 @@ final class EngineProcess implements AutoCloseable {
             + logTail());
   }
 
+  /**
+   * CPU time the engine's JVM has used so far (user and system), in seconds; -1 where /proc is not
+   * there. Unlike throughput it does not depend on what else the machine is running.
+   */
+  double cpuSeconds() {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // fields 14 and 15 of stat (utime, stime), counted from the state field (3)
+      long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+      return ticks / (double) CLOCK_TICKS_PER_SECOND;
+    } catch (IOException | RuntimeException gone) {
+      return -1;
+    }
+  }
+
+  /** USER_HZ: 100 on every Linux this runs on. */
+  private static final int CLOCK_TICKS_PER_SECOND = 100;
+
   /** The resident-set high-water mark of the engine's JVM so far, in bytes. */
   long readPeakRss() {
     try {

@@ -13,6 +13,8 @@ import org.HdrHistogram.Histogram;
  *     the transfer's own transaction)
  * @param latencyMicros per request (a batch request is one)
  * @param lagMillis projection lag samples, or null where there are no projections
+ * @param engineCpuSeconds CPU the engine's JVM used from the phase's start until its transfers were
+ *     applied (-1 for the baseline and where unknown)
  */
 record PhaseResult(
     String system,
@@ -25,7 +27,13 @@ record PhaseResult(
     Histogram latencyMicros,
     Map<String, Long> errors,
     long ambiguous,
-    Histogram lagMillis) {
+    Histogram lagMillis,
+    double engineCpuSeconds) {
+
+  /** Engine CPU milliseconds per accepted transfer (NaN when unknown). */
+  double cpuMillisPerTransfer() {
+    return engineCpuSeconds < 0 || accepted == 0 ? Double.NaN : engineCpuSeconds * 1000 / accepted;
+  }
 
   double acceptedPerSecond() {
     return seconds > 0 ? accepted / seconds : 0;

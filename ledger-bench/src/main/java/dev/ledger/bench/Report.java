@@ -244,8 +244,8 @@ final class Report {
     md.append(
         "| shape | engine accepted/s | engine applied/s | baseline/s | engine ÷ baseline |"
             + (batch ? " request" : "")
-            + " p50 | p95 | p99 | max | errors | lag p50 | lag p99 |\n");
-    md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|\n");
+            + " p50 | p95 | p99 | max | errors | lag p50 | lag p99 | engine CPU ms/transfer |\n");
+    md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|\n");
     for (Shape shape : Shape.values()) {
       PhaseResult e = engine.get(shape);
       PhaseResult b = base.get(shape);
@@ -276,6 +276,8 @@ final class Report {
           .append(lagAt(e, 50))
           .append(" | ")
           .append(lagAt(e, 99))
+          .append(" | ")
+          .append(format(e.cpuMillisPerTransfer(), ""))
           .append(" |\n");
     }
     md.append("\nBaseline latency (same clients, JDBC): ");
