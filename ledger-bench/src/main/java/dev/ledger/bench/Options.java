@@ -10,7 +10,7 @@ import java.util.Map;
  * What one benchmark run does. The full run takes under ten minutes on two cores; {@code --quick}
  * under two, and is what the build runs as a smoke check.
  *
- * @param quick short phases and no minimum event count for the replay
+ * @param quick short phases, batches of 100 and no minimum event count for the replay
  * @param clients concurrent clients of every load phase, the engine's and the baseline's alike
  * @param accounts accounts of the uniform shape (and the cold ends of the hot shapes)
  * @param shapeDuration how long each single-transfer shape runs
@@ -129,7 +129,8 @@ public record Options(
         Duration.ofSeconds(duration == null ? (quick ? 3 : 20) : duration),
         Duration.ofSeconds(batchDuration == null ? (quick ? 3 : 15) : batchDuration),
         Duration.ofSeconds(quick ? 3 : 10),
-        1_000,
+        // a smoke check: small batches keep each request, and the quick run, short
+        quick ? 100 : 1_000,
         replayEvents == null ? (quick ? 0 : 1_000_000) : replayEvents,
         jar,
         url == null || url.isBlank() ? null : url,
