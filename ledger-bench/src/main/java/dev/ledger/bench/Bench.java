@@ -337,7 +337,8 @@ public final class Bench {
     }
     long missing = options.replayEventsMin() - events;
     if (missing > 0) {
-      // three events per transfer: the transfer's and one on each account
+      // three events per transfer: the transfer's and one on each account; the transfers are
+      // uniform within each client's share of the accounts, so batches do not queue on locks
       long batches = (missing / 3 + options.batchSize()) / options.batchSize();
       log("filling the history: " + events + " events, " + batches + " batches to go");
       Phase.run(
@@ -345,7 +346,7 @@ public final class Bench {
           Duration.ofHours(1),
           0,
           50,
-          load.batch(Shape.UNIFORM, "fill", options.batchSize()),
+          load.fill("fill", options.batchSize(), options.clients()),
           tally(),
           (batches + options.clients() - 1) / options.clients());
     }

@@ -118,12 +118,42 @@ final class EngineLoad {
 
   /** One {@code POST /v1/transfers/batch} of {@code size} transfers of the shape. */
   Phase.Request batch(Shape shape, String phase, int size) {
+    return batch((c, random) -> shape.pick(random, accounts.length), phase, size);
+  }
+
+  /**
+   * Batches that fill the history fast, not a measured shape: each client moves value only between
+   * accounts of its own (account index modulo clients), so concurrent batches never wait for each
+   * other's locks.
+   */
+  Phase.Request fill(String phase, int size, int clients) {
+    int perClient = accounts.length / clients;
+    if (perClient < 2) {
+      return batch(Shape.UNIFORM, phase, size);
+    }
+    return batch(
+        (c, random) -> {
+          int debit = random.nextInt(perClient);
+          int credit = random.nextInt(perClient - 1);
+          credit = credit >= debit ? credit + 1 : credit;
+          return new int[] {debit * clients + c, credit * clients + c};
+        },
+        phase,
+        size);
+  }
+
+  /** Picks the accounts of a client's next transfer. */
+  private interface Picker {
+    int[] pick(int client, java.util.SplittableRandom random);
+  }
+
+  private Phase.Request batch(Picker picker, String phase, int size) {
     return (c, seq, random, tally) -> {
       int[][] pairs = new int[size][];
       String[] ids = new String[size];
       StringBuilder body = new StringBuilder(size * 160).append("{\"transfers\":[");
       for (int i = 0; i < size; i++) {
-        pairs[i] = shape.pick(random, accounts.length);
+        pairs[i] = picker.pick(c, random);
         ids[i] = run + "." + phase + "." + c + "." + seq + "." + i;
         body.append(i == 0 ? "" : ",")
             .append(transferJson(ids[i], accounts[pairs[i][0]], accounts[pairs[i][1]], 1));
