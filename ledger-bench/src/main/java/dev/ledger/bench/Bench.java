@@ -76,6 +76,7 @@ public final class Bench {
     Instant started = Instant.now();
     String loadBefore = Report.loadAverage();
     Path work = Files.createTempDirectory("ledger-bench-");
+    boolean completed = false;
     Path dataDir = work.resolve("data");
     Map<String, String> settings = EngineProcess.settings(options, dataDir, apiKey);
     try {
@@ -163,8 +164,9 @@ public final class Bench {
                         + replay.entriesBefore()
                         + " before"));
       }
+      completed = true;
     } finally {
-      keepRecordings(work);
+      keepRecordings(work, !completed);
       deleteQuietly(work);
     }
     Report report =
@@ -429,12 +431,31 @@ public final class Bench {
     System.out.flush();
   }
 
-  /** Flight recordings ({@code --jfr}) outlive the run: they go next to the report. */
-  private void keepRecordings(Path work) throws IOException {
+  /**
+   * Flight recordings ({@code --jfr}) outlive the run: they go next to the report, and so do the
+   * engine's log and GC log of a run that failed.
+   */
+  private void keepRecordings(Path work, boolean failed) throws IOException {
     try (Stream<Path> paths = Files.walk(work)) {
-      for (Path recording : paths.filter(p -> p.toString().endsWith(".jfr")).toList()) {
+      for (Path recording :
+          paths
+              .filter(
+                  p ->
+                      p.toString().endsWith(".jfr")
+                          || (failed
+                              && (p.toString().endsWith("engine.log")
+                                  || p.toString().endsWith("gc.log"))))
+              .toList()) {
         Files.createDirectories(options.resultsDir());
-        Path target = options.resultsDir().resolve(run + "-" + recording.getFileName());
+        Path target =
+            options
+                .resultsDir()
+                .resolve(
+                    run
+                        + "-"
+                        + recording.getParent().getFileName()
+                        + "-"
+                        + recording.getFileName());
         Files.copy(recording, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         log("flight recording: " + target);
       }

@@ -208,7 +208,12 @@ final class EngineLoad {
     long deadline = System.nanoTime() + APPLIED_WAIT_MAX_NANOS;
     String path = "/v1/accounts/" + accounts[0] + "?minPosition=" + position;
     while (System.nanoTime() < deadline) {
-      EngineClient.Response response = client.get(path);
+      EngineClient.Response response;
+      try {
+        response = client.get(path);
+      } catch (IOException slow) {
+        continue; // a busy engine may take longer than a request's timeout: ask again
+      }
       if (response.status() == 200) {
         return System.nanoTime();
       }
