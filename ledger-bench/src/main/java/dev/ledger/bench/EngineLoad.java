@@ -16,7 +16,7 @@ import org.HdrHistogram.Histogram;
 final class EngineLoad {
   static final String ASSET = "USD";
   static final long FUNDING = 1_000_000_000_000L;
-  private static final long APPLIED_WAIT_MAX_NANOS = 300_000_000_000L;
+  private static final long APPLIED_WAIT_MAX_NANOS = 900_000_000_000L;
 
   private final EngineClient client;
   private final String run;
@@ -223,7 +223,7 @@ final class EngineLoad {
       }
     }
     throw new IllegalStateException(
-        "the balance cache did not reach position " + position + " within 5 minutes");
+        "the balance cache did not reach position " + position + " within 15 minutes");
   }
 
   /**
