@@ -367,10 +367,18 @@ public record LedgerProperties(
    *
    * @param conflictRetries how often a command that lost a race on the event store is retried
    * @param snapshotThreshold events of an account between two snapshots
+   * @param aggregateCacheSize accounts kept in memory between commands (each checked against the
+   *     event store before use, so it is safe with several nodes); 0 turns the cache off
    */
   public record Commands(
-      @DefaultValue("8") int conflictRetries, @DefaultValue("100") int snapshotThreshold) {
+      @DefaultValue("8") int conflictRetries,
+      @DefaultValue("100") int snapshotThreshold,
+      @DefaultValue("10000") int aggregateCacheSize) {
     public Commands {
+      if (aggregateCacheSize < 0 || aggregateCacheSize > 1_000_000) {
+        throw new LedgerConfigurationException(
+            "LEDGER_COMMANDS_AGGREGATE_CACHE_SIZE", "must be between 0 and 1000000");
+      }
       if (conflictRetries < 0 || conflictRetries > 50) {
         throw new LedgerConfigurationException(
             "LEDGER_COMMANDS_CONFLICT_RETRIES", "must be between 0 and 50");

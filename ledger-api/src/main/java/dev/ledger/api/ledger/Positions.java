@@ -84,6 +84,74 @@ public class Positions {
     return position == null ? 0 : position;
   }
 
+  /**
+   * The position of each command's latest event, as {@link #of} answers it for one command, for
+   * many commands in one query.
+   */
+  public long[] ofEach(List<List<EventRef>> commands) {
+    java.util.Map<String, Long> positionByRef = new java.util.HashMap<>();
+    List<String> aggregates = new java.util.ArrayList<>();
+    List<Long> sequences = new java.util.ArrayList<>();
+    for (List<EventRef> refs : commands) {
+      for (EventRef ref : refs) {
+        if (ref != null && positionByRef.putIfAbsent(key(ref), 0L) == null) {
+          aggregates.add(ref.aggregateId());
+          sequences.add(ref.sequence());
+        }
+      }
+    }
+    if (!aggregates.isEmpty()) {
+      jdbc.query(
+          connection -> {
+            var statement =
+                connection.prepareStatement(
+                    "SELECT e.aggregate_identifier, e.sequence_number, e.global_index"
+                        + " FROM domain_event_entry e JOIN unnest(?::varchar[], ?::bigint[]) AS r(a, s)"
+                        + " ON e.aggregate_identifier = r.a AND e.sequence_number = r.s");
+            statement.setArray(1, connection.createArrayOf("varchar", aggregates.toArray()));
+            statement.setArray(2, connection.createArrayOf("bigint", sequences.toArray()));
+            return statement;
+          },
+          (java.sql.ResultSet row) -> {
+            positionByRef.put(row.getString(1) + "#" + row.getLong(2), row.getLong(3));
+          });
+    }
+    long[] positions = new long[commands.size()];
+    for (int i = 0; i < commands.size(); i++) {
+      for (EventRef ref : commands.get(i)) {
+        if (ref != null) {
+          positions[i] = Math.max(positions[i], positionByRef.get(key(ref)));
+        }
+      }
+    }
+    return positions;
+  }
+
+  private static String key(EventRef ref) {
+    return ref.aggregateId() + "#" + ref.sequence();
+  }
+
+  /** Which of these aggregates have at least one committed event. */
+  public java.util.Set<String> recorded(List<String> aggregateIds) {
+    if (aggregateIds.isEmpty()) {
+      return java.util.Set.of();
+    }
+    java.util.Set<String> found = new java.util.HashSet<>();
+    jdbc.query(
+        connection -> {
+          var statement =
+              connection.prepareStatement(
+                  "SELECT aggregate_identifier FROM domain_event_entry"
+                      + " WHERE aggregate_identifier = ANY (?) AND sequence_number = 0");
+          statement.setArray(1, connection.createArrayOf("varchar", aggregateIds.toArray()));
+          return statement;
+        },
+        (java.sql.ResultSet row) -> {
+          found.add(row.getString(1));
+        });
+    return found;
+  }
+
   /** Events a read may look back over to decide whether a position was processed. */
   private static final int LOOK_BACK_EVENTS_MAX = 10_000;
 

@@ -11,13 +11,16 @@ import dev.ledger.api.web.RequestContext;
 import dev.ledger.api.web.RequiresScope;
 import dev.ledger.api.web.Scope;
 import dev.ledger.core.shared.AccountAddress;
+import dev.ledger.core.shared.EventRef;
 import dev.ledger.core.shared.LedgerRejection;
 import dev.ledger.core.shared.Limits;
 import dev.ledger.core.shared.ResourceId;
 import dev.ledger.core.shared.TenantId;
 import dev.ledger.core.shared.TransferId;
+import dev.ledger.core.transfer.TransferBatchResult;
 import dev.ledger.core.transfer.TransferCommands.PostPendingTransfer;
 import dev.ledger.core.transfer.TransferCommands.PostTransfer;
+import dev.ledger.core.transfer.TransferCommands.PostTransferBatch;
 import dev.ledger.core.transfer.TransferCommands.VoidPendingTransfer;
 import dev.ledger.core.transfer.TransferResult;
 import dev.ledger.projections.ledger.LedgerQueries;
@@ -98,7 +101,13 @@ public class TransfersController {
     return Views.transfer(result.transfer(), positions.of(result.events()));
   }
 
-  /** Up to {@code batchSizeMax} transfers, each with its id, each standing alone. */
+  /**
+   * Up to {@code batchSizeMax} transfers, each with its id, each standing alone. New posted
+   * transfers go to the engine as one command, so that the whole batch costs one unit of work: its
+   * accounts loaded and locked once, its events appended in one transaction. Repeated ids, ids
+   * already recorded and pending transfers go one by one, as single requests would; so does the
+   * whole batch if it lost a race to another writer.
+   */
   @PostMapping("/batch")
   @RequiresScope(Scope.LEDGER_WRITE)
   Map<String, Object> batch(HttpServletRequest request) {
@@ -108,10 +117,14 @@ public class TransfersController {
     List<ObjectNode> items = body.requiredObjects("transfers", 1, batchSizeMax);
     body.throwIfInvalid();
     List<Map<String, Object>> results = new ArrayList<>(items.size());
-    long position = 0;
+    PostTransfer[] commands = new PostTransfer[items.size()];
+    List<Integer> together = new ArrayList<>();
+    List<Integer> oneByOne = new ArrayList<>();
+    Set<String> ids = new java.util.HashSet<>();
     for (int index = 0; index < items.size(); index++) {
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("index", index);
+      results.add(result);
       JsonRequest item = JsonRequest.of(items.get(index));
       var parsed = requests.parse(item, new TenantId(tenant));
       if (parsed.id() == null && !item.hasProblems()) {
@@ -125,33 +138,84 @@ public class TransfersController {
             item.problems().stream()
                 .map(p -> Map.of("field", p.field(), "message", p.message()))
                 .toList());
-        results.add(result);
         continue;
       }
+      commands[index] = new PostTransfer(TransferId.of(tenant, parsed.id()), parsed.spec());
+      if (!parsed.spec().pending() && ids.add(parsed.id())) {
+        together.add(index);
+      } else {
+        oneByOne.add(index);
+      }
+    }
+    Set<String> recorded =
+        positions.recorded(
+            together.stream().map(i -> commands[i].transferId().toString()).toList());
+    if (!recorded.isEmpty()) {
+      for (Integer index : List.copyOf(together)) {
+        if (recorded.contains(commands[index].transferId().toString())) {
+          together.remove(index);
+          oneByOne.add(index);
+        }
+      }
+    }
+    long position = 0;
+    if (!together.isEmpty()) {
       try {
-        TransferResult outcome =
-            commands.send(new PostTransfer(TransferId.of(tenant, parsed.id()), parsed.spec()));
+        TransferBatchResult outcome =
+            this.commands.send(
+                new PostTransferBatch(together.stream().map(i -> commands[i]).toList()));
+        long[] at =
+            positions.ofEach(
+                outcome.items().stream()
+                    .map(
+                        item ->
+                            item.result() == null ? List.<EventRef>of() : item.result().events())
+                    .toList());
+        for (int k = 0; k < together.size(); k++) {
+          TransferBatchResult.Item item = outcome.items().get(k);
+          Map<String, Object> result = results.get(together.get(k));
+          if (item.result() != null) {
+            position = Math.max(position, at[k]);
+            result.put("status", "created");
+            result.put("transfer", Views.transfer(item.result().transfer(), at[k]));
+          } else {
+            rejected(result, item.rejection());
+          }
+        }
+      } catch (ConcurrencyException
+          | org.axonframework.modelling.command.AggregateStreamCreationException contention) {
+        oneByOne.addAll(together);
+      }
+    }
+    oneByOne.sort(null);
+    for (int index : oneByOne) {
+      Map<String, Object> result = results.get(index);
+      try {
+        TransferResult outcome = this.commands.send(commands[index]);
         long at = positions.answered(outcome.events(), outcome.created());
         position = Math.max(position, at);
         result.put("status", outcome.created() ? "created" : "exists");
         result.put("transfer", Views.transfer(outcome.transfer(), at));
       } catch (LedgerRejection rejection) {
-        result.put("status", "rejected");
-        result.put("code", rejection.rejection().code());
-        result.put("detail", rejection.getMessage());
-        result.put("httpStatus", ErrorHandler.statusOf(rejection.rejection()).value());
+        rejected(result, rejection);
       } catch (ConcurrencyException
           | org.axonframework.modelling.command.AggregateStreamCreationException contention) {
         result.put("status", "rejected");
         result.put("code", "unavailable");
         result.put("detail", "contention; retry this item");
       }
-      results.add(result);
     }
     Map<String, Object> view = new LinkedHashMap<>();
     view.put("results", results);
     view.put("position", position);
     return view;
+  }
+
+  private static void rejected(Map<String, Object> result, LedgerRejection rejection) {
+    result.put("status", "rejected");
+    result.put("code", rejection.rejection().code());
+    result.put("detail", rejection.getMessage());
+    result.put("httpStatus", ErrorHandler.statusOf(rejection.rejection()).value());
   }
 
   @GetMapping("/{id}")

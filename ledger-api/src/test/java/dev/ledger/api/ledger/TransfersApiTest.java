@@ -346,6 +346,59 @@ class TransfersApiTest extends ApiTest {
     assertThat(available(ALICE, batch.body().get("position").asLong())).isEqualTo(89);
   }
 
+  @Test
+  void aBatchMixesNewRepeatedRecordedAndPendingTransfersEachStandingAlone() {
+    String carol = "user:carol:points";
+    String dave = "user:dave:points";
+    funded(ISSUANCE, carol, 100, "POINTS");
+    openAccount(dave, "POINTS", false);
+    assertThat(transfer("bm-old", carol, dave, 5, "POINTS").status()).isEqualTo(201);
+    List<Map<String, Object>> items = new ArrayList<>();
+    items.add(item("bm-old", carol, dave, 5, false));
+    items.add(item("bm-new", carol, dave, 10, false));
+    items.add(item("bm-new", carol, dave, 10, false));
+    items.add(item("bm-new", carol, dave, 11, false));
+    items.add(item("bm-pending", carol, dave, 20, true));
+    items.add(item("bm-big", carol, dave, 1000, false));
+
+    Http.Response batch = api.post("/v1/transfers/batch", Map.of("transfers", items));
+
+    assertThat(batch.status()).as(batch.toString()).isEqualTo(200);
+    JsonNode results = batch.body().get("results");
+    assertThat(results)
+        .extracting(r -> r.get("status").asText() + " " + r.path("code").asText(""))
+        .containsExactly(
+            "exists ",
+            "created ",
+            "exists ",
+            "rejected id_conflict",
+            "created ",
+            "rejected insufficient_funds");
+    assertThat(results.get(4).get("transfer").get("status").asText()).isEqualTo("PENDING");
+    long position = batch.body().get("position").asLong();
+    assertThat(position)
+        .isGreaterThanOrEqualTo(results.get(1).get("transfer").get("position").asLong());
+    assertThat(available(carol, position)).isEqualTo(65);
+    assertThat(available(dave, position)).isEqualTo(15);
+  }
+
+  private static Map<String, Object> item(
+      String id, String debit, String credit, long amount, boolean pending) {
+    return Map.of(
+        "id",
+        id,
+        "debitAccount",
+        debit,
+        "creditAccount",
+        credit,
+        "amount",
+        amount,
+        "asset",
+        "POINTS",
+        "pending",
+        pending);
+  }
+
   private long available(String account, long position) {
     return account(account, position).get("balance").get("available").asLong();
   }

@@ -108,17 +108,32 @@ public class Account {
 
   /** Takes value out of the account, or rejects the whole command. */
   public void debit(Movement movement) {
-    rejectIfFrozen();
-    Balance next = checked(() -> balance.afterDebit(movement.amount()));
-    rejectIfOverdrawn(next);
+    Balance next = checkDebit(movement.amount());
     apply(new AccountDebited(accountId, movement, next.posted()));
   }
 
   /** Puts value into the account, or rejects the whole command. */
   public void credit(Movement movement) {
-    rejectIfFrozen();
-    Balance next = checked(() -> balance.afterCredit(movement.amount()));
+    Balance next = checkCredit(movement.amount());
     apply(new AccountCredited(accountId, movement, next.posted()));
+  }
+
+  /**
+   * Answers the balance a debit of {@code amount} would leave, or throws the rejection {@link
+   * #debit} would throw; changes nothing. Lets a command that touches several accounts check them
+   * all before it changes any.
+   */
+  public Balance checkDebit(long amount) {
+    rejectIfFrozen();
+    Balance next = checked(() -> balance.afterDebit(amount));
+    rejectIfOverdrawn(next);
+    return next;
+  }
+
+  /** Like {@link #checkDebit}, for a credit. */
+  public Balance checkCredit(long amount) {
+    rejectIfFrozen();
+    return checked(() -> balance.afterCredit(amount));
   }
 
   /** Holds value for a pending transfer; it stops being available at once. */

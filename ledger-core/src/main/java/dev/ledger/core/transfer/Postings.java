@@ -12,9 +12,12 @@ import dev.ledger.core.shared.Rejection;
 import dev.ledger.core.shared.TransferId;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.axonframework.modelling.command.Aggregate;
@@ -69,6 +72,67 @@ public final class Postings {
       }
       return result(existing.get(), false);
     }
+    checkBeforeLoading(transferId, spec);
+    Map<AccountId, Aggregate<Account>> loaded =
+        loadSorted(List.of(spec.debitAccount(), spec.creditAccount()));
+    return postLoaded(
+        transferId,
+        spec,
+        debitFloorAtZero,
+        loaded.get(spec.debitAccount()),
+        loaded.get(spec.creditAccount()));
+  }
+
+  /**
+   * Posts several new transfers in this unit of work, each standing alone (see {@link
+   * TransferCommands.PostTransferBatch}): a rejected one is answered as such and changes nothing,
+   * since each is checked on both accounts before it changes either. Every account is loaded (and
+   * locked) once, in sorted id order, before any is changed. Pending transfers are not batched.
+   */
+  public TransferBatchResult postBatch(List<TransferCommands.PostTransfer> batch) throws Exception {
+    Set<AccountId> ids = new TreeSet<>();
+    for (TransferCommands.PostTransfer transfer : batch) {
+      Invariants.check(!transfer.spec().pending(), "a batch holds no pending transfer");
+      ids.add(transfer.spec().debitAccount());
+      ids.add(transfer.spec().creditAccount());
+    }
+    Map<AccountId, Aggregate<Account>> loaded = new HashMap<>();
+    for (AccountId id : ids) {
+      Aggregates.find(accounts, id.toString()).ifPresent(account -> loaded.put(id, account));
+    }
+    Set<TransferId> seen = new HashSet<>();
+    List<TransferBatchResult.Item> items = new ArrayList<>(batch.size());
+    for (TransferCommands.PostTransfer transfer : batch) {
+      Invariants.check(
+          seen.add(transfer.transferId()), "the transfers of a batch have distinct ids");
+      TransferSpec spec = transfer.spec();
+      try {
+        checkBeforeLoading(transfer.transferId(), spec);
+        items.add(
+            new TransferBatchResult.Item(
+                postLoaded(
+                    transfer.transferId(),
+                    spec,
+                    false,
+                    found(loaded, spec.debitAccount()),
+                    found(loaded, spec.creditAccount())),
+                null));
+      } catch (LedgerRejection rejection) {
+        items.add(new TransferBatchResult.Item(null, rejection));
+      }
+    }
+    return new TransferBatchResult(items);
+  }
+
+  private static Aggregate<Account> found(Map<AccountId, Aggregate<Account>> loaded, AccountId id) {
+    Aggregate<Account> account = loaded.get(id);
+    if (account == null) {
+      throw new LedgerRejection(Rejection.ACCOUNT_NOT_FOUND, "no account " + id.address());
+    }
+    return account;
+  }
+
+  private static void checkBeforeLoading(TransferId transferId, TransferSpec spec) {
     Invariants.check(
         spec.debitAccount().tenant().equals(transferId.tenant())
             && spec.creditAccount().tenant().equals(transferId.tenant()),
@@ -80,10 +144,19 @@ public final class Postings {
       throw new LedgerRejection(
           Rejection.ACCOUNTS_MUST_DIFFER, "debit and credit account must differ");
     }
-    Map<AccountId, Aggregate<Account>> loaded =
-        loadSorted(List.of(spec.debitAccount(), spec.creditAccount()));
-    Aggregate<Account> debit = loaded.get(spec.debitAccount());
-    Aggregate<Account> credit = loaded.get(spec.creditAccount());
+  }
+
+  /**
+   * Checks the transfer against both loaded accounts, then creates it and changes both: nothing
+   * changes unless everything can.
+   */
+  private TransferResult postLoaded(
+      TransferId transferId,
+      TransferSpec spec,
+      boolean debitFloorAtZero,
+      Aggregate<Account> debit,
+      Aggregate<Account> credit)
+      throws Exception {
     requireAsset(debit, spec.asset());
     requireAsset(credit, spec.asset());
     requireNotFrozen(debit);
@@ -96,6 +169,10 @@ public final class Postings {
               + " has "
               + debit.invoke(a -> a.balance().available())
               + " available");
+    }
+    if (!spec.pending()) {
+      debit.invoke(a -> a.checkDebit(spec.amount()));
+      credit.invoke(a -> a.checkCredit(spec.amount()));
     }
 
     Aggregate<Transfer> transfer =

@@ -60,6 +60,11 @@ public class TransferCommandHandler {
   }
 
   @CommandHandler
+  public TransferBatchResult handle(TransferCommands.PostTransferBatch command) throws Exception {
+    return postings.postBatch(command.transfers());
+  }
+
+  @CommandHandler
   public TransferResult handle(PostPendingTransfer command) {
     Aggregate<Transfer> transfer = loadTransfer(command.transferId());
     TransferSpec spec = transfer.invoke(Transfer::spec);

@@ -12,6 +12,21 @@ public final class TransferCommands {
   /** Moves {@code spec.amount} from the debit to the credit account, or holds it if pending. */
   public record PostTransfer(TransferId transferId, TransferSpec spec) {}
 
+  /**
+   * Several transfers in one unit of work, so that their events are appended, and their accounts
+   * loaded and locked, once for all of them. Each stands alone: a rejected transfer changes nothing
+   * and the others still apply. Ids must be new and distinct; whoever sends it handles repeats one
+   * by one (a repeat would fail the whole unit of work on the event store's unique key).
+   */
+  public record PostTransferBatch(List<PostTransfer> transfers) {
+    public PostTransferBatch {
+      if (transfers == null || transfers.isEmpty()) {
+        throw new IllegalArgumentException("a batch has at least one transfer");
+      }
+      transfers = List.copyOf(transfers);
+    }
+  }
+
   /** Posts a pending transfer, in full or (with a smaller {@code amount}) in part. */
   public record PostPendingTransfer(TransferId transferId, Long amount) {}
 
