@@ -59,13 +59,18 @@ public final class MeasuredCommandGateway implements CommandGateway {
   @Override
   public <C, R> void send(C command, CommandCallback<? super C, ? super R> callback) {
     Measurement measurement = new Measurement(command);
-    delegate.send(
-        command,
-        (CommandCallback<C, R>)
-            (message, result) -> {
-              measurement.finish(result.isExceptional() ? result.exceptionResult() : null);
-              callback.onResult(message, result);
-            });
+    try {
+      delegate.send(
+          command,
+          (CommandCallback<C, R>)
+              (message, result) -> {
+                measurement.finish(result.isExceptional() ? result.exceptionResult() : null);
+                callback.onResult(message, result);
+              });
+    } catch (RuntimeException | Error e) {
+      measurement.finish(e); // refused before it was dispatched
+      throw e;
+    }
   }
 
   @Override
@@ -97,7 +102,13 @@ public final class MeasuredCommandGateway implements CommandGateway {
   @Override
   public <R> CompletableFuture<R> send(Object command) {
     Measurement measurement = new Measurement(command);
-    CompletableFuture<R> future = delegate.send(command);
+    CompletableFuture<R> future;
+    try {
+      future = delegate.send(command);
+    } catch (RuntimeException | Error e) {
+      measurement.finish(e);
+      throw e;
+    }
     future.whenComplete((result, failure) -> measurement.finish(failure));
     return future;
   }

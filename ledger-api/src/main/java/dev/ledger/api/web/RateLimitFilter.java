@@ -39,6 +39,9 @@ public class RateLimitFilter extends OncePerRequestFilter {
   /** How long a bucket of an idle key is kept (longer than the slowest refill from empty). */
   static final Duration IDLE = Duration.ofMinutes(10);
 
+  /** The methods that draw on a key's write bucket; every other method draws on its reads. */
+  static final java.util.Set<String> WRITES = java.util.Set.of("POST", "PUT", "PATCH", "DELETE");
+
   /** What a bucket limits, the tag of {@code ledger.rate.limited}. */
   enum Limit {
     WRITE,
@@ -87,8 +90,7 @@ public class RateLimitFilter extends OncePerRequestFilter {
       limit = Limit.WEBHOOK;
       bucket = webhookBucket;
     } else {
-      String method = request.getMethod();
-      limit = method.equals("GET") || method.equals("HEAD") ? Limit.READ : Limit.WRITE;
+      limit = WRITES.contains(request.getMethod()) ? Limit.WRITE : Limit.READ;
       String keyId = RequestContext.of(request).keyId();
       bucket =
           keyBuckets.get(
