@@ -17,6 +17,7 @@ import java.util.function.ToDoubleFunction;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.config.SagaConfiguration;
 import org.axonframework.eventhandling.EventProcessor;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -28,17 +29,19 @@ import org.springframework.stereotype.Component;
  * Gauges of the engine's state in the database: how far each event processor has read and how far
  * behind the newest event it is, dead letters per processing group, the Stripe webhook inbox by
  * status, and running sagas by type. One task reads them every {@code
- * LEDGER_METRICS_REFRESH_INTERVAL}, with one query per table; the gauges answer from what it read,
- * so however often and by however many scrapers the engine is asked, the database sees the same few
- * queries. The values are the cluster's (the tables are shared); every node reports them, so
- * dashboards take their {@code max}, not their sum. Whether a processor runs, and the segments this
- * node holds, are the node's own.
+ * LEDGER_METRICS_REFRESH_INTERVAL}, with one query per table (the head from the event store, which
+ * is Axon Server's when the engine uses it); the gauges answer from what it read, so however often
+ * and by however many scrapers the engine is asked, the database sees the same few queries. The
+ * values are the cluster's (the tables are shared); every node reports them, so dashboards take
+ * their {@code max}, not their sum. Whether a processor runs, and the segments this node holds, are
+ * the node's own.
  */
 @Component
 public class EngineGauges {
   private static final Logger log = LoggerFactory.getLogger(EngineGauges.class);
 
   private final JdbcTemplate jdbc;
+  private final ObjectProvider<EventStore> eventStore;
   private final Positions positions;
   private final ObjectProvider<EventProcessingConfiguration> processing;
   private final MeterRegistry meters;
@@ -51,12 +54,14 @@ public class EngineGauges {
 
   public EngineGauges(
       JdbcTemplate jdbc,
+      ObjectProvider<EventStore> eventStore,
       Positions positions,
       ObjectProvider<EventProcessingConfiguration> processing,
       MeterRegistry meters,
       LedgerProperties properties,
       Clock clock) {
     this.jdbc = jdbc;
+    this.eventStore = eventStore;
     this.positions = positions;
     this.processing = processing;
     this.meters = meters;
@@ -129,7 +134,8 @@ public class EngineGauges {
   /** Reads every database-backed value now. */
   public void refresh() {
     Instant readAt = clock.instant();
-    Long head = jdbc.queryForObject("SELECT max(global_index) FROM domain_event_entry", Long.class);
+    // from the event store itself, so that the head is right with Axon Server as well
+    long head = eventStore.getObject().createHeadToken().position().orElse(0);
     Map<String, Long> reached = new HashMap<>();
     Map<String, Long> claimedHere = new HashMap<>();
     for (Positions.SegmentPosition segment : positions.segments()) {
@@ -146,7 +152,7 @@ public class EngineGauges {
     snapshot =
         new Snapshot(
             readAt,
-            head == null ? 0 : head,
+            head,
             Map.copyOf(reached),
             Map.copyOf(claimedHere),
             Map.copyOf(deadLetters),

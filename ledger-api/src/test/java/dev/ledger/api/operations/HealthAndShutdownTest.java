@@ -138,6 +138,54 @@ class HealthAndShutdownTest {
         .isEmpty();
   }
 
+  @Test
+  void aDeadlineFallingDueWhileTheEngineStopsWaitsForTheNextEngine() throws Exception {
+    Map<String, String> settings = Engine.onDatabase(TestDatabases.newDatabase());
+    try (Engine first = Engine.start(settings)) {
+      Http api = first.admin();
+      assertThat(
+              api.post(
+                      "/v1/accounts",
+                      Map.of(
+                          "id",
+                          "platform:points:issuance",
+                          "asset",
+                          "POINTS",
+                          "flags",
+                          Map.of("allowNegative", true)))
+                  .status())
+          .isEqualTo(201);
+      assertThat(
+              api.post("/v1/accounts", Map.of("id", "user:1:points", "asset", "POINTS")).status())
+          .isEqualTo(201);
+      Http.Response hold =
+          api.post(
+              "/v1/transfers",
+              Map.of(
+                  "id", "hold",
+                  "debitAccount", "platform:points:issuance",
+                  "creditAccount", "user:1:points",
+                  "amount", 10,
+                  "asset", "POINTS",
+                  "pending", true,
+                  "timeoutSeconds", 2));
+      assertThat(hold.status()).as(hold.toString()).isEqualTo(201);
+      // the stop of the engine begins: from here on no deadline is taken
+      first.bean(DeadlinesShutdown.class).stop();
+      Thread.sleep(4_000); // the hold's deadline falls due meanwhile
+      assertThat(api.get("/v1/transfers/hold").body().path("status").asText()).isEqualTo("PENDING");
+    }
+    try (Engine second = Engine.start(settings)) {
+      Http api = second.admin();
+      await()
+          .atMost(Duration.ofSeconds(30)) // not db-scheduler's retry of a failure, 5 minutes later
+          .untilAsserted(
+              () ->
+                  assertThat(api.get("/v1/transfers/hold").body().path("status").asText())
+                      .isEqualTo("EXPIRED"));
+    }
+  }
+
   private static void onServer(String... statements) throws SQLException {
     try (Connection connection =
             DriverManager.getConnection(

@@ -37,6 +37,7 @@ class MetricsApiTest extends ApiTest {
   @Autowired JdbcTemplate jdbc;
   @Autowired DataSource dataSource;
   @Autowired ObjectProvider<EventProcessingConfiguration> processing;
+  @Autowired ObjectProvider<org.axonframework.eventsourcing.eventstore.EventStore> eventStore;
   @Autowired LedgerProperties properties;
 
   @Autowired
@@ -225,6 +226,7 @@ class MetricsApiTest extends ApiTest {
     EngineGauges own =
         new EngineGauges(
             countingJdbc,
+            eventStore,
             new Positions(countingJdbc, serializer, properties, processing),
             processing,
             meters,
