@@ -13,9 +13,9 @@ import org.springframework.stereotype.Component;
  * Stops the deadline scheduler (db-scheduler) from taking new deadlines as soon as the engine
  * stops, right after the event processors, and waits at most {@link #DRAIN_MAX} for those running
  * now. db-scheduler itself stops only when its bean is destroyed, after Axon's deadline manager is
- * gone: a deadline falling due in between failed ("no DbSchedulerDeadlineManager") and db-scheduler
- * tried it again five minutes later. Paused, the deadline stays due in {@code scheduled_tasks} and
- * the next engine, or another node, runs it at once.
+ * gone: a deadline falling due in between failed ("no DbSchedulerDeadlineManager") and waited for a
+ * retry ({@code DeadlineConfig}), on a node that was going away. Paused, the deadline stays due and
+ * untouched in {@code scheduled_tasks}, and the next engine, or another node, runs it at once.
  */
 @Component
 public class DeadlinesShutdown implements SmartLifecycle {

@@ -140,7 +140,11 @@ class HealthAndShutdownTest {
 
   @Test
   void aDeadlineFallingDueWhileTheEngineStopsWaitsForTheNextEngine() throws Exception {
-    Map<String, String> settings = Engine.onDatabase(TestDatabases.newDatabase());
+    String url = TestDatabases.newDatabase();
+    Map<String, String> settings = Engine.onDatabase(url);
+    JdbcTemplate jdbc =
+        new JdbcTemplate(
+            new DriverManagerDataSource(url, TestDatabases.user(), TestDatabases.password()));
     try (Engine first = Engine.start(settings)) {
       Http api = first.admin();
       assertThat(
@@ -175,10 +179,16 @@ class HealthAndShutdownTest {
       Thread.sleep(4_000); // the hold's deadline falls due meanwhile
       assertThat(api.get("/v1/transfers/hold").body().path("status").asText()).isEqualTo("PENDING");
     }
+    // left due and untouched: not picked, never failed
+    assertThat(
+            jdbc.queryForList(
+                "SELECT picked || '/' || coalesce(consecutive_failures, 0) FROM scheduled_tasks",
+                String.class))
+        .containsExactly("false/0");
     try (Engine second = Engine.start(settings)) {
       Http api = second.admin();
       await()
-          .atMost(Duration.ofSeconds(30)) // not db-scheduler's retry of a failure, 5 minutes later
+          .atMost(Duration.ofSeconds(30))
           .untilAsserted(
               () ->
                   assertThat(api.get("/v1/transfers/hold").body().path("status").asText())
