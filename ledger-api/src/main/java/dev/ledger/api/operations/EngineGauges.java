@@ -17,6 +17,7 @@ import java.util.function.ToDoubleFunction;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.config.SagaConfiguration;
 import org.axonframework.eventhandling.EventProcessor;
+import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -135,7 +136,8 @@ public class EngineGauges {
   public void refresh() {
     Instant readAt = clock.instant();
     // from the event store itself, so that the head is right with Axon Server as well
-    long head = eventStore.getObject().createHeadToken().position().orElse(0);
+    TrackingToken headToken = eventStore.getObject().createHeadToken(); // null: no event yet
+    long head = headToken == null ? 0 : headToken.position().orElse(0);
     Map<String, Long> reached = new HashMap<>();
     Map<String, Long> claimedHere = new HashMap<>();
     for (Positions.SegmentPosition segment : positions.segments()) {
