@@ -20,6 +20,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param axonserver Axon Server as event store and message bus, when its servers are set
  * @param audit limits of the audit endpoints
  * @param reconciliation how reconciliation judges what is not final yet
+ * @param logFormat {@code text} (lines for people) or {@code json} (one JSON object a line, for a
+ *     log pipeline); applied before logging starts by {@link LogFormat}
+ * @param metrics how often the metrics read from the database are refreshed
+ * @param rateLimits requests per API key, and webhooks per node, before {@code 429 rate_limited}
  */
 @ConfigurationProperties("ledger")
 public record LedgerProperties(
@@ -38,7 +42,10 @@ public record LedgerProperties(
     @DefaultValue Escrow escrow,
     @DefaultValue Axonserver axonserver,
     @DefaultValue Audit audit,
-    @DefaultValue Reconciliation reconciliation) {
+    @DefaultValue Reconciliation reconciliation,
+    @DefaultValue("text") String logFormat,
+    @DefaultValue Metrics metrics,
+    @DefaultValue RateLimits rateLimits) {
 
   public static final Map<String, Integer> BUILT_IN_ASSETS =
       Map.of("POINTS", 0, "COINS", 0, "USD", 2, "EUR", 2, "GBP", 2);
@@ -79,6 +86,25 @@ public record LedgerProperties(
           });
     }
     assets = Map.copyOf(all);
+    LogFormat.parse(logFormat);
+  }
+
+  /** Without the secrets: a settings object that reaches a log must not carry them there. */
+  @Override
+  public String toString() {
+    return "LedgerProperties[db="
+        + db
+        + ", dataDir="
+        + dataDir
+        + ", bootstrapApiKey="
+        + (bootstrapApiKey == null ? "unset" : "(set)")
+        + ", nodeId="
+        + nodeId
+        + ", stripe="
+        + stripe
+        + ", logFormat="
+        + logFormat
+        + ", …]";
   }
 
   /** The external database; {@code url} null means embedded. */
@@ -94,6 +120,19 @@ public record LedgerProperties(
       if (poolSize < 2 || poolSize > 500) {
         throw new LedgerConfigurationException("LEDGER_DB_POOL_SIZE", "must be between 2 and 500");
       }
+    }
+
+    @Override
+    public String toString() {
+      return "Db[url="
+          + (url == null ? "embedded" : url.replaceAll("(?i)password=[^&]*", "password=(set)"))
+          + ", user="
+          + user
+          + ", password="
+          + (password == null ? "unset" : "(set)")
+          + ", poolSize="
+          + poolSize
+          + "]";
     }
   }
 
@@ -211,6 +250,17 @@ public record LedgerProperties(
         throw new LedgerConfigurationException(
             "LEDGER_STRIPE_REFERENCE_GRACE", "must not be negative");
       }
+    }
+
+    @Override
+    public String toString() {
+      return "Stripe[secretKey="
+          + (secretKey == null ? "unset" : "(set)")
+          + ", webhookSecret="
+          + (webhookSecret == null ? "unset" : "(set)")
+          + ", apiBase="
+          + apiBase
+          + ", …]";
     }
   }
 
@@ -482,6 +532,61 @@ public record LedgerProperties(
       if (connectTimeout.toSeconds() < 1 || connectTimeout.compareTo(Duration.ofMinutes(5)) > 0) {
         throw new LedgerConfigurationException(
             "LEDGER_AXONSERVER_CONNECT_TIMEOUT", "must be between 1 second and 5 minutes");
+      }
+    }
+  }
+
+  /**
+   * Metrics that come from the database (processor positions, dead letters, the webhook inbox,
+   * sagas). One task reads them all at this interval and the gauges answer from what it read, so a
+   * scrape never queries the database.
+   *
+   * @param refreshInterval how often those values are read
+   */
+  public record Metrics(@DefaultValue("10s") Duration refreshInterval) {
+    public Metrics {
+      if (refreshInterval.toMillis() < 100
+          || refreshInterval.compareTo(Duration.ofMinutes(10)) > 0) {
+        throw new LedgerConfigurationException(
+            "LEDGER_METRICS_REFRESH_INTERVAL", "must be between 100ms and 10 minutes");
+      }
+    }
+  }
+
+  /**
+   * Token buckets, per API key and node: {@code write} counts POST, PUT, PATCH and DELETE requests,
+   * {@code read} the others; the Stripe webhook has one bucket per node for every sender. A bucket
+   * holds up to its burst and refills at its rate per second.
+   *
+   * @param writePerSecond write requests per second and key
+   * @param writeBurst write requests a key may make at once after a quiet spell
+   * @param readPerSecond read requests per second and key
+   * @param readBurst read requests a key may make at once
+   * @param webhookPerSecond Stripe webhooks per second, all senders together
+   * @param webhookBurst Stripe webhooks at once
+   */
+  public record RateLimits(
+      @DefaultValue("500") long writePerSecond,
+      @DefaultValue("1000") long writeBurst,
+      @DefaultValue("1000") long readPerSecond,
+      @DefaultValue("2000") long readBurst,
+      @DefaultValue("100") long webhookPerSecond,
+      @DefaultValue("500") long webhookBurst) {
+    /** The largest rate or burst a setting accepts. */
+    public static final long MAX = 1_000_000;
+
+    public RateLimits {
+      check("LEDGER_RATE_LIMITS_WRITE_PER_SECOND", writePerSecond);
+      check("LEDGER_RATE_LIMITS_WRITE_BURST", writeBurst);
+      check("LEDGER_RATE_LIMITS_READ_PER_SECOND", readPerSecond);
+      check("LEDGER_RATE_LIMITS_READ_BURST", readBurst);
+      check("LEDGER_RATE_LIMITS_WEBHOOK_PER_SECOND", webhookPerSecond);
+      check("LEDGER_RATE_LIMITS_WEBHOOK_BURST", webhookBurst);
+    }
+
+    private static void check(String setting, long value) {
+      if (value < 1 || value > MAX) {
+        throw new LedgerConfigurationException(setting, "must be between 1 and " + MAX);
       }
     }
   }

@@ -324,19 +324,34 @@ public class Positions {
   private List<SegmentToken> tokens(String processor) {
     return jdbc.query(
         "SELECT segment, token, token_type FROM token_entry WHERE processor_name = ?",
-        (rs, i) -> {
-          byte[] token = rs.getBytes("token");
-          String type = rs.getString("token_type");
-          if (token == null || type == null) {
-            return new SegmentToken(rs.getInt("segment"), null);
-          }
-          SerializedType serializedType = new SimpleSerializedType(type, null);
-          return new SegmentToken(
-              rs.getInt("segment"),
-              serializer.<byte[], TrackingToken>deserialize(
-                  new SimpleSerializedObject<>(token, byte[].class, serializedType)));
-        },
+        (rs, i) -> new SegmentToken(rs.getInt("segment"), token(rs)),
         processor);
+  }
+
+  /** One stored segment of a processor: how far it has read, and which node claims it, if any. */
+  public record SegmentPosition(String processor, int segment, long position, String owner) {}
+
+  /** Every stored segment of every processor, in one query (for metrics). */
+  public List<SegmentPosition> segments() {
+    return jdbc.query(
+        "SELECT processor_name, segment, token, token_type, owner FROM token_entry",
+        (rs, i) ->
+            new SegmentPosition(
+                rs.getString("processor_name"),
+                rs.getInt("segment"),
+                new SegmentToken(rs.getInt("segment"), token(rs)).index(),
+                rs.getString("owner")));
+  }
+
+  private TrackingToken token(java.sql.ResultSet rs) throws java.sql.SQLException {
+    byte[] token = rs.getBytes("token");
+    String type = rs.getString("token_type");
+    if (token == null || type == null) {
+      return null;
+    }
+    SerializedType serializedType = new SimpleSerializedType(type, null);
+    return serializer.<byte[], TrackingToken>deserialize(
+        new SimpleSerializedObject<>(token, byte[].class, serializedType));
   }
 
   private static TrackingToken unwrap(TrackingToken token) {

@@ -14,9 +14,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * {@code Authorization: Bearer <api key>} on everything under {@code /v1} but the Stripe webhook.
- * The key is looked up by the hash of its secret on every request, so a revoked key stops working
- * at once, on every node.
+ * {@code Authorization: Bearer <api key>} on everything under {@code /v1} but the Stripe webhook,
+ * and on the actuator (metrics) but its health endpoints, which probes reach without a key. The
+ * actuator answers keys with the {@code admin} scope only. The key is looked up by the hash of its
+ * secret on every request, so a revoked key stops working at once, on every node.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -29,8 +30,10 @@ public class AuthFilter extends OncePerRequestFilter {
 
   @Override
   protected boolean shouldNotFilter(HttpServletRequest request) {
-    String path = request.getRequestURI();
-    return !path.startsWith("/v1/") || path.startsWith("/v1/webhooks/");
+    if (Paths.isActuator(request)) {
+      return Paths.isHealth(request);
+    }
+    return !Paths.isApi(request) || Paths.isWebhook(request);
   }
 
   @Override
@@ -55,6 +58,14 @@ public class AuthFilter extends OncePerRequestFilter {
               HttpStatus.UNAUTHORIZED,
               "unauthenticated",
               "a valid API key is required (Authorization: Bearer <key>)"));
+      return;
+    }
+    if (Paths.isActuator(request) && !key.scopes().contains(Scope.ADMIN)) {
+      Problems.write(
+          response,
+          request,
+          new ApiException(
+              HttpStatus.FORBIDDEN, "forbidden", "this API key lacks the scope admin"));
       return;
     }
     request.setAttribute(

@@ -46,8 +46,8 @@ public class BodyFilter extends OncePerRequestFilter {
   protected boolean shouldNotFilter(HttpServletRequest request) {
     String method = request.getMethod();
     return !(method.equals("POST") || method.equals("PUT") || method.equals("PATCH"))
-        || !request.getRequestURI().startsWith("/v1/")
-        || request.getRequestURI().startsWith("/v1/webhooks/");
+        || !Paths.isApi(request)
+        || Paths.isWebhook(request);
   }
 
   @Override

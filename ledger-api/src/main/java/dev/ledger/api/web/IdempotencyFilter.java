@@ -45,8 +45,8 @@ public class IdempotencyFilter extends OncePerRequestFilter {
   @Override
   protected boolean shouldNotFilter(HttpServletRequest request) {
     return !"POST".equals(request.getMethod())
-        || !request.getRequestURI().startsWith("/v1/")
-        || request.getRequestURI().startsWith("/v1/webhooks/")
+        || !Paths.isApi(request)
+        || Paths.isWebhook(request)
         || request.getHeader(HEADER) == null;
   }
 

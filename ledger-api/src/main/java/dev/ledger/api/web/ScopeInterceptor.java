@@ -16,10 +16,10 @@ public class ScopeInterceptor implements HandlerInterceptor {
   @Override
   public boolean preHandle(
       HttpServletRequest request, HttpServletResponse response, Object handler) {
-    if (!(handler instanceof HandlerMethod method) || !request.getRequestURI().startsWith("/v1/")) {
+    if (!(handler instanceof HandlerMethod method) || !Paths.isApi(request)) {
       return true;
     }
-    if (request.getRequestURI().startsWith("/v1/webhooks/")) {
+    if (Paths.isWebhook(request)) {
       return true;
     }
     RequiresScope required = method.getMethodAnnotation(RequiresScope.class);

@@ -81,6 +81,18 @@ public final class ChildEngine implements AutoCloseable {
     }
   }
 
+  /** Stops the process as {@code SIGTERM} would (its graceful shutdown), at most 60 s. */
+  public void stop() {
+    process.destroy();
+    try {
+      if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+        kill();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   @Override
   public void close() {
     if (process.isAlive()) {

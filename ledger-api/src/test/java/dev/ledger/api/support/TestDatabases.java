@@ -57,7 +57,8 @@ public final class TestDatabases {
     }
   }
 
-  private static synchronized String serverUrl() {
+  /** The server's own database, for statements about the test databases themselves. */
+  public static synchronized String serverUrl() {
     if (serverUrl != null) {
       return serverUrl;
     }
