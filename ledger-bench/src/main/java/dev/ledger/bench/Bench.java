@@ -1,5 +1,6 @@
 package dev.ledger.bench;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,9 +78,16 @@ public final class Bench {
     String loadBefore = Report.loadAverage();
     Path work = Files.createTempDirectory("ledger-bench-");
     boolean completed = false;
-    Path dataDir = work.resolve("data");
-    Map<String, String> settings = EngineProcess.settings(options, dataDir, apiKey);
+    EmbeddedPostgres embedded = null;
     try {
+      if (options.dbUrl() == null) {
+        embedded = startEmbedded(work.resolve("postgres"));
+        jdbcUrl = embedded.getJdbcUrl(options.dbUser(), "postgres");
+      } else {
+        jdbcUrl = options.dbUrl();
+      }
+      Map<String, String> settings =
+          EngineProcess.settings(jdbcUrl, options.dbUser(), options.dbPassword(), apiKey);
       EngineLoad load;
       try (EngineProcess engine =
           EngineProcess.start(
@@ -88,8 +96,6 @@ public final class Bench {
               settings,
               work.resolve("load"),
               "load")) {
-        jdbcUrl =
-            options.dbUrl() != null ? options.dbUrl() : EngineProcess.embeddedJdbcUrl(dataDir);
         loadEngine = engine;
         EngineClient client = new EngineClient(engine.port(), apiKey);
         load = new EngineLoad(client, run, options.accounts());
@@ -166,6 +172,9 @@ public final class Bench {
       }
       completed = true;
     } finally {
+      if (embedded != null) {
+        embedded.close();
+      }
       keepRecordings(work, !completed);
       deleteQuietly(work);
     }
@@ -185,6 +194,24 @@ public final class Bench {
     Path file = report.write(options.resultsDir());
     boolean correct = checks.stream().allMatch(Checks.Check::passed);
     return new Outcome(file, correct, List.copyOf(checks));
+  }
+
+  /**
+   * The PostgreSQL of a run without {@code LEDGER_DB_URL}: the binaries and settings of the
+   * engine's embedded mode (fsync and synchronous commit on), started by the benchmark so that it
+   * outlives the engine between its two starts (the replay empties the read models meanwhile).
+   */
+  private static EmbeddedPostgres startEmbedded(Path directory) throws IOException {
+    log("starting the embedded PostgreSQL");
+    return EmbeddedPostgres.builder()
+        .setDataDirectory(directory)
+        .setCleanDataDirectory(true)
+        .setPGStartupWait(Duration.ofSeconds(60))
+        .setServerConfig("max_connections", "200")
+        .setServerConfig("shared_buffers", "256MB")
+        .setServerConfig("synchronous_commit", "on")
+        .setServerConfig("fsync", "on")
+        .start();
   }
 
   private Tally tally() {

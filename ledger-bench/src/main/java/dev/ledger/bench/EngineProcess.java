@@ -225,23 +225,12 @@ final class EngineProcess implements AutoCloseable {
     }
   }
 
-  /** The JDBC URL of the engine's embedded PostgreSQL, found from its postmaster.pid. */
-  static String embeddedJdbcUrl(Path dataDir) throws IOException {
-    List<String> pid = Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid"));
-    // line 4 of postmaster.pid is the port
-    return "jdbc:postgresql://127.0.0.1:" + pid.get(3).trim() + "/postgres";
-  }
-
-  static Map<String, String> settings(Options options, Path dataDir, String apiKey) {
+  static Map<String, String> settings(String dbUrl, String user, String password, String apiKey) {
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("LEDGER_BOOTSTRAP_API_KEY", apiKey);
-    if (options.dbUrl() != null) {
-      settings.put("LEDGER_DB_URL", options.dbUrl());
-      settings.put("LEDGER_DB_USER", options.dbUser());
-      settings.put("LEDGER_DB_PASSWORD", options.dbPassword());
-    } else {
-      settings.put("LEDGER_DATA_DIR", dataDir.toString());
-    }
+    settings.put("LEDGER_DB_URL", dbUrl);
+    settings.put("LEDGER_DB_USER", user);
+    settings.put("LEDGER_DB_PASSWORD", password);
     return settings;
   }
 

@@ -134,8 +134,8 @@ public record Options(
         replayEvents == null ? (quick ? 0 : 1_000_000) : replayEvents,
         jar,
         url == null || url.isBlank() ? null : url,
-        env.getOrDefault("LEDGER_DB_USER", "postgres"),
-        env.getOrDefault("LEDGER_DB_PASSWORD", ""),
+        url == null || url.isBlank() ? "postgres" : env.getOrDefault("LEDGER_DB_USER", "postgres"),
+        url == null || url.isBlank() ? "" : env.getOrDefault("LEDGER_DB_PASSWORD", ""),
         results,
         jvm,
         sections);
