@@ -73,7 +73,9 @@ final class CheckedCachingRepository<T> extends CachingEventSourcingRepository<T
 
   @Override
   protected EventSourcedAggregate<T> doLoadWithLock(String identifier, Long expectedVersion) {
-    Optional<Long> last = eventStore.lastSequenceNumberFor(identifier);
+    Optional<Long> last =
+        SequencePrefetch.take(identifier)
+            .orElseGet(() -> eventStore.lastSequenceNumberFor(identifier));
     if (last.isEmpty()) {
       throw new AggregateNotFoundException(
           identifier, "The aggregate was not found in the event store");
