@@ -28,13 +28,17 @@ final class Checks {
     }
   }
 
-  static List<Check> engine(Connection db, EngineLoad load, List<Tally> tallies)
+  /**
+   * The engine's checks, named after {@code system}: "engine" on the read models the load built,
+   * "replay" on those a replay rebuilt.
+   */
+  static List<Check> engine(Connection db, EngineLoad load, List<Tally> tallies, String system)
       throws SQLException {
     List<Check> checks = new ArrayList<>();
     checks.add(
         rows(
             db,
-            "engine: Σ balances = 0 per asset",
+            system + ": Σ balances = 0 per asset",
             "SELECT asset || ': posted ' || sum(credits_posted - debits_posted) || ', pending '"
                 + " || sum(credits_pending - debits_pending) FROM account_balance GROUP BY asset"
                 + " HAVING sum(credits_posted - debits_posted) <> 0"
@@ -42,20 +46,20 @@ final class Checks {
     checks.add(
         rows(
             db,
-            "engine: no negative balance where not allowed",
+            system + ": no negative balance where not allowed",
             "SELECT address || ' available ' || (credits_posted - debits_posted - debits_pending)"
                 + " FROM account_balance WHERE NOT allow_negative"
                 + " AND credits_posted - debits_posted - debits_pending < 0 LIMIT 5"));
     checks.add(
         allPresent(
             db,
-            "engine: every acknowledged transfer is recorded",
+            system + ": every acknowledged transfer is recorded",
             "SELECT count(*) FROM transfer WHERE tenant_id = 'default' AND id = ANY (?)",
             tallies));
     checks.add(
         exactBalances(
             db,
-            "engine: each account holds what its acknowledged transfers say",
+            system + ": each account holds what its acknowledged transfers say",
             "SELECT address, credits_posted - debits_posted FROM account_balance"
                 + " WHERE tenant_id = 'default' AND address = ANY (?)",
             load,

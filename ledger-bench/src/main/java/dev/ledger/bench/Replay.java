@@ -58,8 +58,7 @@ final class Replay {
       long events,
       double seconds,
       Map<String, Double> secondsByProcessor,
-      boolean identicalBalances,
-      long entriesBefore,
+      long entriesExpected,
       long entriesAfter) {
     double eventsPerSecond() {
       return seconds > 0 ? events / seconds : 0;
@@ -129,19 +128,6 @@ final class Replay {
   private static int version(String name) {
     String file = name.substring(name.lastIndexOf('/') + 1);
     return Integer.parseInt(file.substring(1, file.indexOf("__")));
-  }
-
-  /** A digest of every balance in the cache, to compare the rebuilt one with the original. */
-  static String balancesDigest(Connection db) throws SQLException {
-    try (Statement statement = db.createStatement();
-        ResultSet result =
-            statement.executeQuery(
-                "SELECT md5(string_agg(tenant_id || '/' || address || '=' || debits_posted || ','"
-                    + " || credits_posted || ',' || debits_pending || ',' || credits_pending, ';'"
-                    + " ORDER BY tenant_id, address)) FROM account_balance")) {
-      result.next();
-      return result.getString(1);
-    }
   }
 
   static long count(Connection db, String sql) throws SQLException {

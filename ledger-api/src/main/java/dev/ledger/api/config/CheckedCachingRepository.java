@@ -73,25 +73,35 @@ final class CheckedCachingRepository<T> extends CachingEventSourcingRepository<T
 
   @Override
   protected EventSourcedAggregate<T> doLoadWithLock(String identifier, Long expectedVersion) {
+    AggregateCacheEntry<T> entry = cache.get(identifier);
+    Long cached =
+        entry == null
+            ? null
+            : entry
+                .recreateAggregate(
+                    aggregateModel(), eventStore, repositoryProvider, snapshotTriggerDefinition)
+                .version();
     Optional<Long> last =
         SequencePrefetch.take(identifier)
+            .filter(prefetched -> notOlderThan(prefetched, cached))
             .orElseGet(() -> eventStore.lastSequenceNumberFor(identifier));
     if (last.isEmpty()) {
       throw new AggregateNotFoundException(
           identifier, "The aggregate was not found in the event store");
     }
-    AggregateCacheEntry<T> entry = cache.get(identifier);
-    if (entry != null) {
-      Long cached =
-          entry
-              .recreateAggregate(
-                  aggregateModel(), eventStore, repositoryProvider, snapshotTriggerDefinition)
-              .version();
-      if (!last.get().equals(cached)) {
-        cache.remove(identifier);
-      }
+    if (cached != null && !last.get().equals(cached)) {
+      cache.remove(identifier);
     }
     return super.doLoadWithLock(identifier, expectedVersion);
+  }
+
+  /**
+   * Whether a number read before this load took the aggregate's lock can stand for the event
+   * store's: not when the copy in memory is newer (a command of this node appended after the number
+   * was read, while this load waited for the lock), which the store is then asked again about.
+   */
+  private static boolean notOlderThan(Optional<Long> prefetched, Long cached) {
+    return cached == null || (prefetched.isPresent() && prefetched.get() >= cached);
   }
 
   /**

@@ -25,11 +25,12 @@ import org.springframework.stereotype.Component;
  *
  * <p>A prefetched number answers only the first load of its account in the unit of work (later
  * loads find the aggregate in the unit of work). It is read before the account's lock is taken,
- * where the repository's own query runs after it; the difference is harmless: a command of this
- * node that appends in between leaves a cached copy newer than the number, and a mismatch drops the
- * copy, which is then read from the event store as without a cache; an append by another node in
- * between fails the batch on the event store's unique key at commit, as it does without the
- * prefetch, and the batch is answered one transfer at a time.
+ * where the repository's own query runs after it. A command of this node that appends in between
+ * leaves a cached copy newer than the number: the repository then asks the event store again (where
+ * concurrent batches wait for each other's locks this is the common case, and dropping the copy
+ * would read every such account from its events). An append by another node in between fails the
+ * batch on the event store's unique key at commit, as it does without the prefetch, and the batch
+ * is answered one transfer at a time.
  */
 @Component
 final class SequencePrefetch implements MessageHandlerInterceptor<CommandMessage<?>> {
