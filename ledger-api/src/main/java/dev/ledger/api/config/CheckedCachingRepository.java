@@ -2,8 +2,11 @@ package dev.ledger.api.config;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.axonframework.common.Registration;
 import org.axonframework.common.caching.Cache;
 import org.axonframework.config.Configuration;
 import org.axonframework.eventsourcing.AggregateCacheEntry;
@@ -107,10 +110,12 @@ final class CheckedCachingRepository<T> extends CachingEventSourcingRepository<T
   /**
    * The copies of at most {@code capacity} aggregates, least recently used out first. A strong,
    * bounded cache: weak references would be cleared by the next collection, and the cache with
-   * them.
+   * them. Entry listeners hear of every read, creation, update and removal, and of an entry pushed
+   * out by the bound as expired.
    */
   static final class Bounded implements Cache {
     private final Map<Object, Object> entries;
+    private final List<EntryListener> listeners = new CopyOnWriteArrayList<>();
 
     Bounded(int capacity) {
       this.entries =
@@ -118,7 +123,11 @@ final class CheckedCachingRepository<T> extends CachingEventSourcingRepository<T
               new LinkedHashMap<>(Math.min(capacity, 1024), 0.75f, true) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<Object, Object> eldest) {
-                  return size() > capacity;
+                  if (size() <= capacity) {
+                    return false;
+                  }
+                  listeners.forEach(listener -> listener.onEntryExpired(eldest.getKey()));
+                  return true;
                 }
               });
     }
@@ -126,27 +135,51 @@ final class CheckedCachingRepository<T> extends CachingEventSourcingRepository<T
     @Override
     @SuppressWarnings("unchecked")
     public <K, V> V get(K key) {
-      return (V) entries.get(key);
+      Object value = entries.get(key);
+      if (value != null) {
+        listeners.forEach(listener -> listener.onEntryRead(key, value));
+      }
+      return (V) value;
     }
 
     @Override
     public void put(Object key, Object value) {
-      entries.put(key, value);
+      Object previous = entries.put(key, value);
+      for (EntryListener listener : listeners) {
+        if (previous == null) {
+          listener.onEntryCreated(key, value);
+        } else {
+          listener.onEntryUpdated(key, value);
+        }
+      }
     }
 
     @Override
     public boolean putIfAbsent(Object key, Object value) {
-      return entries.putIfAbsent(key, value) == null;
+      boolean created = entries.putIfAbsent(key, value) == null;
+      if (created) {
+        listeners.forEach(listener -> listener.onEntryCreated(key, value));
+      }
+      return created;
     }
 
     @Override
     public boolean remove(Object key) {
-      return entries.remove(key) != null;
+      boolean removed = entries.remove(key) != null;
+      if (removed) {
+        listeners.forEach(listener -> listener.onEntryRemoved(key));
+      }
+      return removed;
     }
 
     @Override
     public void removeAll() {
-      entries.clear();
+      List<Object> keys;
+      synchronized (entries) {
+        keys = List.copyOf(entries.keySet());
+        entries.clear();
+      }
+      keys.forEach(key -> listeners.forEach(listener -> listener.onEntryRemoved(key)));
     }
 
     @Override
@@ -155,9 +188,9 @@ final class CheckedCachingRepository<T> extends CachingEventSourcingRepository<T
     }
 
     @Override
-    public org.axonframework.common.Registration registerCacheEntryListener(
-        EntryListener cacheEntryListener) {
-      throw new UnsupportedOperationException("this cache has no entry listeners");
+    public Registration registerCacheEntryListener(EntryListener cacheEntryListener) {
+      listeners.add(cacheEntryListener);
+      return () -> listeners.remove(cacheEntryListener);
     }
   }
 }
