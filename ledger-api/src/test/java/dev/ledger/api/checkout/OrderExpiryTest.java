@@ -64,7 +64,8 @@ class OrderExpiryTest {
     }
   }
 
-  private record Card(String id, String referenceId, String paymentIntentId, long total) {}
+  private record Card(
+      String id, String referenceId, String paymentIntentId, long total, long position) {}
 
   private static Map<String, String> metadata(Card card) {
     return Map.of(
@@ -81,7 +82,8 @@ class OrderExpiryTest {
   /** Places a card order for {@code quantity} of {@code sku}, Stripe answering as it would. */
   private static Card place(Http api, String id, String sku, long quantity) {
     String pi = "pi_exp" + UUID.randomUUID().toString().replace("-", "").substring(0, 18);
-    Card card = new Card(id, OrderId.of(TENANT, id).referenceId(), pi, PRICE * quantity);
+    // the position is known once the order is placed
+    Card card = new Card(id, OrderId.of(TENANT, id).referenceId(), pi, PRICE * quantity, 0);
     FakeStripe.onCreate(
         card.referenceId(),
         FakeStripe.paymentIntent(
@@ -92,7 +94,8 @@ class OrderExpiryTest {
     assertThat(placed.status()).as(placed.toString()).isEqualTo(201);
     assertThat(placed.body().get("status").asText()).isEqualTo("PENDING_PAYMENT");
     assertThat(placed.body().get("payment").get("paymentIntentId").asText()).isEqualTo(pi);
-    return card;
+    return new Card(
+        id, card.referenceId(), pi, card.total(), placed.body().get("position").asLong());
   }
 
   private static JsonNode awaitStatus(Http api, Card card, String status, Duration atMost) {
@@ -141,7 +144,9 @@ class OrderExpiryTest {
     Card byUuid = place(api, UUID.randomUUID().toString(), "lamp", 2);
     Card byName = place(api, "lamp-order-" + UUID.randomUUID(), "lamp", 1);
     assertThat(byName.referenceId()).isNotEqualTo(byName.id());
-    JsonNode pending = api.get("/v1/orders/" + byUuid.id() + "?minPosition=1").body();
+    // read once the order's own position is applied: minPosition=1 only waited for the first event
+    JsonNode pending =
+        api.get("/v1/orders/" + byUuid.id() + "?minPosition=" + byUuid.position()).body();
     Instant expiresAt = Instant.parse(pending.get("expiresAt").asText());
     Instant placedAt = Instant.parse(pending.get("placedAt").asText());
     // the deadline is the payment timeout after the request (placedAt follows it by a little)
