@@ -49,8 +49,6 @@ import org.axonframework.config.AggregateConfigurer;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.EventBusSpanFactory;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
-import org.axonframework.eventhandling.TrackingEventStream;
-import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventhandling.deadletter.jdbc.DeadLetterSchema;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
@@ -150,8 +148,8 @@ public class AxonConfig {
    * unbounded part of the history in the heap. Measured with ledger-bench: 253,000 events, about
    * 400 MB of a 512 MB heap, while projections caught up after a fill of the store, and requests
    * stalled on garbage collection. Each processor now reads through its own stream from the
-   * database, in batches, and leaves out the events of the types it has no handler for ({@link
-   * SkippingEventStream}).
+   * database, in batches, leaves out the events of the types it has no handler for, and is woken
+   * when this node appends ({@link ProcessorEventStore}).
    */
   @Bean(name = "eventBus")
   @Qualifier("eventStore")
@@ -159,26 +157,14 @@ public class AxonConfig {
       prefix = "axon.axonserver",
       name = "enabled",
       havingValue = "false")
-  EmbeddedEventStore eventStore(
+  ProcessorEventStore eventStore(
       EventStorageEngine storageEngine, org.axonframework.config.Configuration configuration) {
-    return new SkippingEventStore(
+    return new ProcessorEventStore(
         EmbeddedEventStore.builder()
             .storageEngine(storageEngine)
             .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
             .spanFactory(configuration.getComponent(EventBusSpanFactory.class))
             .optimizeEventConsumption(false));
-  }
-
-  /** The embedded event store, whose streams leave out what their processor does not handle. */
-  static final class SkippingEventStore extends EmbeddedEventStore {
-    SkippingEventStore(EmbeddedEventStore.Builder builder) {
-      super(builder);
-    }
-
-    @Override
-    public TrackingEventStream openStream(TrackingToken trackingToken) {
-      return new SkippingEventStream(super.openStream(trackingToken));
-    }
   }
 
   @Bean

@@ -1,9 +1,11 @@
 package dev.ledger.api.config;
 
-import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.axonframework.common.Registration;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingEventStream;
 
@@ -21,17 +23,43 @@ import org.axonframework.eventhandling.TrackingEventStream;
  * skipped in a row. A processor therefore still reaches the head of the history, and stores a token
  * there, as it did when it was given every event. Types are only ever added to the set, and only
  * for this stream: a processor whose handlers change opens a new stream.
+ *
+ * <p>Once its processor gives it an availability callback, the stream can be woken by the store
+ * ({@link ProcessorEventStore}), until it closes.
  */
 final class SkippingEventStream implements TrackingEventStream {
   /** Skipped events in a row at most before one is handed out anyway, so the token moves on. */
   static final int MAX_SKIPPED_IN_A_ROW = 1_000;
 
   private final TrackingEventStream delegate;
-  private final Set<Class<?>> skippedTypes = new HashSet<>();
+  private final ProcessorEventStore.Wakeups wakeups;
+  private final String processor;
+  private final AtomicBoolean pending = new AtomicBoolean();
+  private final Set<Class<?>> skippedTypes = ConcurrentHashMap.newKeySet();
   private TrackedEventMessage<?> chosen;
+  private volatile Runnable callback;
+  private Registration wakeup;
 
-  SkippingEventStream(TrackingEventStream delegate) {
+  SkippingEventStream(
+      TrackingEventStream delegate, ProcessorEventStore.Wakeups wakeups, String processor) {
     this.delegate = delegate;
+    this.wakeups = wakeups;
+    this.processor = processor;
+  }
+
+  /** The name of the processor that reads this stream, or null when it is not known. */
+  String processor() {
+    return processor;
+  }
+
+  /** Notes that events this stream would hand out were appended since its last wake-up. */
+  void markPending() {
+    pending.set(true);
+  }
+
+  /** Whether such events were appended since the last call. */
+  boolean takePending() {
+    return pending.getAndSet(false);
   }
 
   @Override
@@ -78,13 +106,42 @@ final class SkippingEventStream implements TrackingEventStream {
     delegate.skipMessagesWithPayloadTypeOf(ignoredMessage);
   }
 
+  /** Whether events of one of {@code types} would be handed out rather than skipped. */
+  boolean handlesAnyOf(Set<Class<?>> types) {
+    for (Class<?> type : types) {
+      if (!skippedTypes.contains(type)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Tells the processor that events may be available. */
+  void wake() {
+    Runnable current = callback;
+    if (current != null) {
+      current.run();
+    }
+  }
+
   @Override
-  public boolean setOnAvailableCallback(Runnable callback) {
-    return delegate.setOnAvailableCallback(callback);
+  public synchronized boolean setOnAvailableCallback(Runnable callback) {
+    this.callback = callback;
+    if (wakeup == null) {
+      wakeup = wakeups.register(this);
+    }
+    return true;
   }
 
   @Override
   public void close() {
+    synchronized (this) {
+      callback = null;
+      if (wakeup != null) {
+        wakeup.cancel();
+        wakeup = null;
+      }
+    }
     delegate.close();
   }
 }

@@ -1,6 +1,7 @@
 package dev.ledger.api.ledger;
 
 import dev.ledger.api.config.LedgerProperties;
+import dev.ledger.api.config.ProcessorWakeups;
 import dev.ledger.api.web.ApiException;
 import dev.ledger.core.shared.EventRef;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import org.axonframework.serialization.SerializedType;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.SimpleSerializedObject;
 import org.axonframework.serialization.SimpleSerializedType;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -35,6 +37,7 @@ public class Positions {
   private final org.springframework.beans.factory.ObjectProvider<
           org.axonframework.config.EventProcessingConfiguration>
       processing;
+  private final ObjectProvider<ProcessorWakeups> wakeups;
 
   public Positions(
       JdbcTemplate jdbc,
@@ -42,9 +45,11 @@ public class Positions {
       LedgerProperties properties,
       org.springframework.beans.factory.ObjectProvider<
               org.axonframework.config.EventProcessingConfiguration>
-          processing) {
+          processing,
+      ObjectProvider<ProcessorWakeups> wakeups) {
     this.jdbc = jdbc;
     this.processing = processing;
+    this.wakeups = wakeups;
     this.serializer = serializer;
     this.maxWait = properties.http().minPositionWait();
   }
@@ -275,6 +280,7 @@ public class Positions {
       if (System.nanoTime() >= deadline) {
         break;
       }
+      wakeups.ifAvailable(processors -> processors.readerWaiting(processor));
       try {
         Thread.sleep(POLL_MILLIS);
       } catch (InterruptedException e) {

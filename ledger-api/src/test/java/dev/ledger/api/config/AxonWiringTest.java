@@ -38,6 +38,7 @@ class AxonWiringTest extends ApiTest {
   @Autowired DeadlineManager deadlineManager;
   @Autowired EventProcessingConfiguration processing;
   @Autowired org.springframework.jdbc.core.JdbcTemplate jdbc;
+  @Autowired ProcessorEventStore eventStore;
 
   @Autowired
   @Qualifier("eventSerializer")
@@ -153,6 +154,25 @@ class AxonWiringTest extends ApiTest {
                             aggregate))
                     .as("a snapshot after every %d events", 100)
                     .isPositive());
+  }
+
+  @Test
+  void everyProcessorReadsAStreamThatKnowsWhoseItIs() {
+    java.util.Set<String> pooled = new java.util.TreeSet<>();
+    processing
+        .eventProcessors()
+        .forEach(
+            (name, processor) -> {
+              if (processor
+                  instanceof org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor) {
+                pooled.add(name);
+              }
+            });
+    assertThat(pooled).contains("balances", "transfers", "leaderboards");
+
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(eventStore.processorsReading()).containsAll(pooled));
   }
 
   @Test

@@ -2,17 +2,18 @@ package dev.ledger.api.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayDeque;
+import dev.ledger.api.config.TestHistory.Handled;
+import dev.ledger.api.config.TestHistory.Ignored;
+import dev.ledger.api.config.TestHistory.Source;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.axonframework.eventhandling.GenericEventMessage;
-import org.axonframework.eventhandling.GenericTrackedEventMessage;
-import org.axonframework.eventhandling.GlobalSequenceTrackingToken;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.axonframework.eventhandling.TrackedEventMessage;
-import org.axonframework.eventhandling.TrackingEventStream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,12 +21,15 @@ import org.junit.jupiter.api.Test;
  * and never more than its bound in a row, so the processor's token still reaches the head.
  */
 class SkippingEventStreamTest {
-  private record Handled(int n) {}
-
-  private record Ignored(int n) {}
-
   private final Source source = new Source();
-  private final SkippingEventStream stream = new SkippingEventStream(source);
+  private final ProcessorEventStore.Wakeups wakeups =
+      new ProcessorEventStore.Wakeups(Duration.ofHours(1), Duration.ofHours(1));
+  private final SkippingEventStream stream = new SkippingEventStream(source, wakeups, "balances");
+
+  @AfterEach
+  void stopWakeups() {
+    wakeups.close();
+  }
 
   @Test
   void handsOutEveryEventUntilTheProcessorSkipsAType() throws Exception {
@@ -89,10 +93,34 @@ class SkippingEventStreamTest {
   }
 
   @Test
-  void closesItsSourceAndPassesTheCallbackOn() {
-    assertThat(stream.setOnAvailableCallback(() -> {})).isTrue();
+  void isWokenThroughItsLatestCallbackUntilItCloses() {
+    AtomicInteger first = new AtomicInteger();
+    AtomicInteger second = new AtomicInteger();
+
+    assertThat(stream.setOnAvailableCallback(first::incrementAndGet)).isTrue();
+    assertThat(stream.setOnAvailableCallback(second::incrementAndGet)).isTrue();
+    assertThat(wakeups.registered()).isEqualTo(1);
+    stream.wake();
+    assertThat(first).hasValue(0);
+    assertThat(second).hasValue(1);
+
     stream.close();
+    stream.wake();
+
+    assertThat(second).hasValue(1);
+    assertThat(wakeups.registered()).isZero();
     assertThat(source.closed).isTrue();
+  }
+
+  @Test
+  void handlesTheTypesItWasNotToldToSkip() throws Exception {
+    assertThat(stream.handlesAnyOf(Set.of(Ignored.class))).isTrue();
+    source.add(new Ignored(1));
+    stream.skipMessagesWithPayloadTypeOf(stream.nextAvailable());
+
+    assertThat(stream.handlesAnyOf(Set.of(Ignored.class))).isFalse();
+    assertThat(stream.handlesAnyOf(Set.of(Ignored.class, Handled.class))).isTrue();
+    assertThat(stream.handlesAnyOf(Set.of())).isFalse();
   }
 
   private List<Long> drain() throws InterruptedException {
@@ -105,52 +133,5 @@ class SkippingEventStreamTest {
 
   private static long position(TrackedEventMessage<?> message) {
     return message.trackingToken().position().orElseThrow();
-  }
-
-  /** The history as the event store hands it out: in order, each event with its position. */
-  private static final class Source implements TrackingEventStream {
-    private final Deque<TrackedEventMessage<?>> available = new ArrayDeque<>();
-    private final List<Class<?>> skipped = new ArrayList<>();
-    private boolean closed;
-
-    void add(Object... payloads) {
-      for (Object payload : payloads) {
-        long position = payload instanceof Handled h ? h.n() : ((Ignored) payload).n();
-        available.add(
-            new GenericTrackedEventMessage<>(
-                new GlobalSequenceTrackingToken(position),
-                GenericEventMessage.asEventMessage(payload)));
-      }
-    }
-
-    @Override
-    public Optional<TrackedEventMessage<?>> peek() {
-      return Optional.ofNullable(available.peek());
-    }
-
-    @Override
-    public boolean hasNextAvailable(int timeout, TimeUnit unit) {
-      return !available.isEmpty();
-    }
-
-    @Override
-    public TrackedEventMessage<?> nextAvailable() {
-      return available.remove();
-    }
-
-    @Override
-    public void skipMessagesWithPayloadTypeOf(TrackedEventMessage<?> ignoredMessage) {
-      skipped.add(ignoredMessage.getPayloadType());
-    }
-
-    @Override
-    public boolean setOnAvailableCallback(Runnable callback) {
-      return true;
-    }
-
-    @Override
-    public void close() {
-      closed = true;
-    }
   }
 }

@@ -37,6 +37,7 @@ class MetricsApiTest extends ApiTest {
   @Autowired JdbcTemplate jdbc;
   @Autowired DataSource dataSource;
   @Autowired ObjectProvider<EventProcessingConfiguration> processing;
+  @Autowired ObjectProvider<dev.ledger.api.config.ProcessorWakeups> wakeups;
   @Autowired ObjectProvider<org.axonframework.eventsourcing.eventstore.EventStore> eventStore;
   @Autowired LedgerProperties properties;
 
@@ -227,7 +228,7 @@ class MetricsApiTest extends ApiTest {
         new EngineGauges(
             countingJdbc,
             eventStore,
-            new Positions(countingJdbc, serializer, properties, processing),
+            new Positions(countingJdbc, serializer, properties, processing, wakeups),
             processing,
             meters,
             properties,
