@@ -151,7 +151,9 @@ public class AxonConfig {
    * database, in batches, leaves out the events of the types it has no handler for, and is woken
    * when this node appends ({@link ProcessorEventStore}).
    */
-  @Bean(name = "eventBus")
+  // shutDown is also Axon's lifecycle handler; as the destroy method it stops the wake-ups of a
+  // context that failed before Axon started
+  @Bean(name = "eventBus", destroyMethod = "shutDown")
   @Qualifier("eventStore")
   @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(
       prefix = "axon.axonserver",

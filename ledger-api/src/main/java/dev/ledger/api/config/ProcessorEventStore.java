@@ -154,6 +154,16 @@ final class ProcessorEventStore extends EmbeddedEventStore implements ProcessorW
     }
 
     private void tick() {
+      try {
+        wakeDue();
+      } catch (Throwable e) {
+        // a task of a scheduled executor that throws is never run again: every processor would then
+        // look only every few seconds
+        log.warn("The processors' wake-ups failed", e);
+      }
+    }
+
+    private void wakeDue() {
       long now = System.nanoTime();
       boolean poll = now - lastPoll >= pollNanos;
       if (poll) {

@@ -21,15 +21,17 @@ import org.axonframework.eventhandling.TrackingEventStream;
  * event it is given, and the token of an event covers every position before it, so an event of a
  * skipped type is handed out when no other follows it yet, or after {@value #MAX_SKIPPED_IN_A_ROW}
  * skipped in a row. A processor therefore still reaches the head of the history, and stores a token
- * there, as it did when it was given every event. Types are only ever added to the set, and only
- * for this stream: a processor whose handlers change opens a new stream.
+ * there, as it did when it was given every event. The bound also bounds the work of one run of
+ * Axon's coordinator, which takes up to 1,024 events before it looks at anything else (a stop, a
+ * segment to release): at most about 100,000 read, where it read 1,024 before. Types are only ever
+ * added to the set, and only for this stream: a processor whose handlers change opens a new stream.
  *
  * <p>Once its processor gives it an availability callback, the stream can be woken by the store
  * ({@link ProcessorEventStore}), until it closes.
  */
 final class SkippingEventStream implements TrackingEventStream {
   /** Skipped events in a row at most before one is handed out anyway, so the token moves on. */
-  static final int MAX_SKIPPED_IN_A_ROW = 1_000;
+  static final int MAX_SKIPPED_IN_A_ROW = 100;
 
   private final TrackingEventStream delegate;
   private final ProcessorEventStore.Wakeups wakeups;

@@ -273,6 +273,7 @@ public class Positions {
       return Math.max(reached(processor), 0);
     }
     long deadline = System.nanoTime() + maxWait.toNanos();
+    ProcessorWakeups processors = wakeups.getIfAvailable();
     while (true) {
       if (minPosition == 0 || hasProcessed(processor, minPosition)) {
         return Math.max(reached(processor), minPosition);
@@ -280,7 +281,9 @@ public class Positions {
       if (System.nanoTime() >= deadline) {
         break;
       }
-      wakeups.ifAvailable(processors -> processors.readerWaiting(processor));
+      if (processors != null) {
+        processors.readerWaiting(processor);
+      }
       try {
         Thread.sleep(POLL_MILLIS);
       } catch (InterruptedException e) {

@@ -10,9 +10,11 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventhandling.TrackedEventMessage;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +45,10 @@ class ProcessorWakeupsTest {
     assertThat(balances.await(10, TimeUnit.SECONDS)).isTrue();
     Thread.sleep(100);
     assertThat(leaderboards).as("nobody waits for it").hasValue(0);
+    wakeups.readerWaiting("leaderboards");
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAtomic(leaderboards, Matchers.equalTo(1));
   }
 
   @Test
@@ -55,6 +61,9 @@ class ProcessorWakeupsTest {
     Thread.sleep(200);
 
     assertThat(runs).hasValue(0);
+    wakeups.appended(List.of(event(new Handled(2))));
+    wakeups.readerWaiting("balances");
+    Awaitility.await().atMost(Duration.ofSeconds(10)).untilAtomic(runs, Matchers.equalTo(1));
   }
 
   @Test
@@ -77,6 +86,8 @@ class ProcessorWakeupsTest {
     Thread.sleep(200);
 
     assertThat(runs).hasValue(0);
+    wakeups.readerWaiting("balances");
+    Awaitility.await().atMost(Duration.ofSeconds(10)).untilAtomic(runs, Matchers.equalTo(1));
   }
 
   @Test
@@ -88,6 +99,9 @@ class ProcessorWakeupsTest {
     Thread.sleep(200);
 
     assertThat(runs).as("another node's events: found at the poll").hasValue(0);
+    wakeups.appended(List.of(event(new Handled(1))));
+    wakeups.readerWaiting("balances");
+    Awaitility.await().atMost(Duration.ofSeconds(10)).untilAtomic(runs, Matchers.equalTo(1));
   }
 
   @Test
@@ -96,12 +110,14 @@ class ProcessorWakeupsTest {
     stream("balances", runs::incrementAndGet);
     wakeups.appended(List.of(event(new Handled(1))));
 
+    wakeups.readerWaiting("balances");
+    Awaitility.await().atMost(Duration.ofSeconds(10)).untilAtomic(runs, Matchers.equalTo(1));
     for (int i = 0; i < 20; i++) {
       wakeups.readerWaiting("balances");
       Thread.sleep(10);
     }
 
-    assertThat(runs).hasValue(1);
+    assertThat(runs).as("nothing new was appended").hasValue(1);
   }
 
   @Test
@@ -130,21 +146,27 @@ class ProcessorWakeupsTest {
 
   @Test
   void aFailingWakeUpDoesNotStopTheOthersNorTheTimer() throws Exception {
-    CountDownLatch woken = new CountDownLatch(2);
+    CountDownLatch first = new CountDownLatch(1);
+    CountDownLatch second = new CountDownLatch(2);
     stream(
         "balances",
         () -> {
           throw new IllegalStateException("broken processor");
         });
-    stream("balances", woken::countDown);
+    stream(
+        "balances",
+        () -> {
+          first.countDown();
+          second.countDown();
+        });
 
     wakeups.appended(List.of(event(new Handled(1))));
     wakeups.readerWaiting("balances");
-    Thread.sleep(50);
+    assertThat(first.await(10, TimeUnit.SECONDS)).isTrue();
     wakeups.appended(List.of(event(new Handled(2))));
     wakeups.readerWaiting("balances");
 
-    assertThat(woken.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(second.await(10, TimeUnit.SECONDS)).as("the timer still runs").isTrue();
   }
 
   @Test
