@@ -64,6 +64,10 @@ class BackupRestoreTest {
                 .at("/balance/posted")
                 .asLong());
       }
+      // the transfers read model too has every transfer before the dump (a read waits only for
+      // its own projection, and wakes only that one)
+      Http.Response transfer = api.get("/v1/transfers/a-to-b?minPosition=" + position);
+      assertThat(transfer.status()).as(transfer.toString()).isEqualTo(200);
       dump = Dump.of(original);
     }
 
