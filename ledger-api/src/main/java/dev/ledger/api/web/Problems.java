@@ -51,11 +51,12 @@ public final class Problems {
     response.setStatus(e.status().value());
     response.setContentType(PROBLEM_JSON.toString());
     response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-    response
-        .getOutputStream()
-        .write(
-            JSON.writeValueAsBytes(
-                body(e.status(), e.code(), e.getMessage(), e.errors(), RequestIds.of(request))));
+    byte[] problem =
+        JSON.writeValueAsBytes(
+            body(e.status(), e.code(), e.getMessage(), e.errors(), RequestIds.of(request)));
+    // a known length, not chunks: a client still sending a refused body gets the whole answer
+    response.setContentLength(problem.length);
+    response.getOutputStream().write(problem);
     response.flushBuffer();
   }
 }
