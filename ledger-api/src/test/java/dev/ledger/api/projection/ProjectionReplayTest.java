@@ -180,9 +180,20 @@ class ProjectionReplayTest {
                         "/v1/accounts/" + ReplayHistory.USER + "?minPosition=" + lastPosition.get())
                     .status())
             .isEqualTo(200);
-        assertThat(admin.get("/v1/admin/projections/balances").body().get("status").asText())
-            .as("the processor runs again on every engine")
-            .isEqualTo("RUNNING");
+        // each engine's poller restarts its processor once it sees the replay done: a read that
+        // waits wakes its processor at once now, so the answer above can come before that
+        await()
+            .atMost(Duration.ofSeconds(15))
+            .untilAsserted(
+                () ->
+                    assertThat(
+                            admin
+                                .get("/v1/admin/projections/balances")
+                                .body()
+                                .get("status")
+                                .asText())
+                        .as("the processor runs again on every engine")
+                        .isEqualTo("RUNNING"));
       }
       // every cached balance equals its history: nothing of the writes was lost or applied twice
       JsonNode report = verify(b.admin());
