@@ -149,7 +149,7 @@ public class AxonConfig {
    * 400 MB of a 512 MB heap, while projections caught up after a fill of the store, and requests
    * stalled on garbage collection. Each processor now reads through its own stream from the
    * database, in batches, leaves out the events of the types it has no handler for, and is woken
-   * when this node appends ({@link ProcessorEventStore}).
+   * when a read waits for it ({@link ProcessorEventStore}).
    */
   // shutDown is also Axon's lifecycle handler; as the destroy method it stops the wake-ups of a
   // context that failed before Axon started

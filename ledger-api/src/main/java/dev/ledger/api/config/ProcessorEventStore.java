@@ -96,7 +96,6 @@ final class ProcessorEventStore extends EmbeddedEventStore implements ProcessorW
    */
   static final class Wakeups implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Wakeups.class);
-    private static final String ANY = "";
 
     private final Set<SkippingEventStream> streams = ConcurrentHashMap.newKeySet();
     private final Set<String> awaited = ConcurrentHashMap.newKeySet();
@@ -136,7 +135,7 @@ final class ProcessorEventStore extends EmbeddedEventStore implements ProcessorW
     }
 
     void readerWaiting(String processor) {
-      awaited.add(processor == null ? ANY : processor);
+      awaited.add(processor);
     }
 
     int registered() {
@@ -174,10 +173,8 @@ final class ProcessorEventStore extends EmbeddedEventStore implements ProcessorW
       }
       Set<String> waitedFor = Set.copyOf(awaited);
       awaited.removeAll(waitedFor);
-      boolean anyWaited = waitedFor.contains(ANY);
       for (SkippingEventStream stream : streams) {
-        boolean wanted =
-            anyWaited || stream.processor() == null || waitedFor.contains(stream.processor());
+        boolean wanted = stream.processor() == null || waitedFor.contains(stream.processor());
         try {
           if (poll) {
             stream.takePending();
